@@ -1,0 +1,225 @@
+package pumpauth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"fmt"
+	"html/template"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// AuthorizeInBrowser runs the authorization with automatic capture of the
+// verifier, the flow no other pump.io client has: instead of "oob" the
+// request token's callback is a loopback URL, http://127.0.0.1:PORT/callback
+// ?state=…, so when the person approves in their browser the verifier
+// comes back by itself.
+//
+// As RFC 8252 §7.3 and §8.3 ask, it listens on 127.0.0.1 (and [::1] on the
+// same port when it can) only, on an ephemeral port, only while the flow
+// runs; it accepts exactly one callback, whose oauth_token is the request
+// token it was issued (pump.io never checks the verifier itself) and whose
+// state is the unguessable value it put in the callback URL; it answers the
+// browser with a short page; it closes the listener on success, failure,
+// cancel or timeout.
+//
+// open is called once with the authorize URL, from the flow's goroutine;
+// it should show or open the URL and return promptly. The wait ends with
+// ErrAuthorizationTimeout after the authorization timeout
+// (DefaultAuthorizationTimeout; see WithAuthorizationTimeout), or with an
+// error wrapping context.Canceled when ctx is cancelled.
+func (p *Pump) AuthorizeInBrowser(ctx context.Context, open func(authorizeURL string)) (Token, error) {
+	c, e, err := p.prepare(ctx)
+	if err != nil {
+		return Token{}, err
+	}
+	cb, err := listenForCallback(p.loopbackHost)
+	if err != nil {
+		return Token{}, err
+	}
+	defer cb.Close()
+	rt, authURL, err := p.getRequestToken(ctx, e, c, cb.URL())
+	if err != nil {
+		return Token{}, err
+	}
+	cb.expect(rt.Token)
+	open(authURL)
+	verifier, err := cb.wait(ctx, p.authTimeout)
+	if err != nil {
+		return Token{}, err
+	}
+	cb.Close()
+	return p.finish(ctx, e, c, rt, verifier)
+}
+
+// callbackListener receives the one loopback callback of a flow.
+type callbackListener struct {
+	listeners []net.Listener
+	srv       *http.Server
+	port      int
+	state     string
+	verifier  chan string // buffered 1: the accepted verifier
+
+	mu       sync.Mutex
+	token    string // the request token the callback must carry
+	accepted bool
+	closed   bool
+}
+
+// listenForCallback binds an ephemeral port on the loopback addresses
+// given (the first must succeed; the others are tried on the same port).
+func listenForCallback(hosts []string) (*callbackListener, error) {
+	first, err := net.Listen("tcp", net.JoinHostPort(hosts[0], "0"))
+	if err != nil {
+		return nil, &ResponseError{Op: opAuthorize, Kind: ErrUnreachable, Cause: fmt.Errorf("cannot listen on loopback: %w", err)}
+	}
+	l := &callbackListener{
+		listeners: []net.Listener{first},
+		port:      first.Addr().(*net.TCPAddr).Port,
+		state:     randomState(),
+		verifier:  make(chan string, 1),
+	}
+	for _, h := range hosts[1:] {
+		if more, err := net.Listen("tcp", net.JoinHostPort(h, strconv.Itoa(l.port))); err == nil {
+			l.listeners = append(l.listeners, more)
+		}
+	}
+	l.srv = &http.Server{Handler: l, ReadHeaderTimeout: 10 * time.Second}
+	for _, ln := range l.listeners {
+		go l.srv.Serve(ln) //nolint:errcheck // ends with ErrServerClosed on Close
+	}
+	return l, nil
+}
+
+// randomState is 256 bits from crypto/rand, base64url.
+func randomState() string {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic("pumpauth: no randomness: " + err.Error())
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// URL is the callback URL to give the server.
+func (l *callbackListener) URL() string {
+	return "http://127.0.0.1:" + strconv.Itoa(l.port) + "/callback?" + url.Values{"state": {l.state}}.Encode()
+}
+
+// Addrs are the addresses listened on.
+func (l *callbackListener) Addrs() []net.Addr {
+	var out []net.Addr
+	for _, ln := range l.listeners {
+		out = append(out, ln.Addr())
+	}
+	return out
+}
+
+func (l *callbackListener) expect(token string) {
+	l.mu.Lock()
+	l.token = token
+	l.mu.Unlock()
+}
+
+// wait returns the verifier, or an error when ctx is done or timeout passes.
+func (l *callbackListener) wait(ctx context.Context, timeout time.Duration) (string, error) {
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	select {
+	case v := <-l.verifier:
+		return v, nil
+	case <-ctx.Done():
+		return "", wrapContext(opAuthorize, ctx.Err())
+	case <-timer.C:
+		return "", &ResponseError{Op: opAuthorize, Kind: ErrAuthorizationTimeout}
+	}
+}
+
+// Close stops listening; safe to call more than once.
+func (l *callbackListener) Close() {
+	l.mu.Lock()
+	if l.closed {
+		l.mu.Unlock()
+		return
+	}
+	l.closed = true
+	l.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := l.srv.Shutdown(ctx); err != nil {
+		l.srv.Close()
+	}
+}
+
+// ServeHTTP accepts the one callback whose state and oauth_token match.
+func (l *callbackListener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	if r.URL.Path != "/callback" || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
+		callbackPage(w, http.StatusNotFound, pageNotFound)
+		return
+	}
+	if !l.loopbackHostHeader(r.Host) {
+		callbackPage(w, http.StatusBadRequest, pageMismatch)
+		return
+	}
+	q := r.URL.Query()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	switch {
+	case l.accepted:
+		callbackPage(w, http.StatusGone, pageUsed)
+	case l.token == "" ||
+		subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(l.state)) != 1 ||
+		subtle.ConstantTimeCompare([]byte(q.Get("oauth_token")), []byte(l.token)) != 1:
+		callbackPage(w, http.StatusBadRequest, pageMismatch)
+	default:
+		v, err := CleanVerifier(q.Get("oauth_verifier"))
+		if err != nil {
+			callbackPage(w, http.StatusBadRequest, pageMismatch)
+			return
+		}
+		l.accepted = true
+		l.verifier <- v
+		callbackPage(w, http.StatusOK, pageDone)
+	}
+}
+
+// loopbackHostHeader refuses requests whose Host is not our own address
+// (a page elsewhere rebinding a name to 127.0.0.1).
+func (l *callbackListener) loopbackHostHeader(host string) bool {
+	h, port, err := net.SplitHostPort(host)
+	if err != nil || port != strconv.Itoa(l.port) {
+		return false
+	}
+	return h == "127.0.0.1" || h == "::1" || h == "localhost"
+}
+
+type callbackContent struct{ Title, Text string }
+
+var (
+	pageDone     = callbackContent{"Pump Connect is connected", "You can close this tab and return to Pump Connect."}
+	pageMismatch = callbackContent{"This link is not for Pump Connect's current sign-in", "Return to Pump Connect and start again; this tab can be closed."}
+	pageUsed     = callbackContent{"Already done", "This sign-in is already finished. You can close this tab and return to Pump Connect."}
+	pageNotFound = callbackContent{"Not found", "You can close this tab and return to Pump Connect."}
+)
+
+var callbackTemplate = template.Must(template.New("cb").Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<title>{{.Title}}</title>
+<style>body{font-family:system-ui,sans-serif;background:#f4f6f8;color:#1d2733;display:flex;min-height:90vh;align-items:center;justify-content:center}
+main{background:#fff;border-radius:12px;padding:2em 2.5em;box-shadow:0 2px 12px #0002;max-width:32em;text-align:center}
+h1{font-size:1.4em;margin:0 0 .6em}</style></head>
+<body><main><h1>{{.Title}}</h1><p>{{.Text}}</p></main></body></html>
+`))
+
+func callbackPage(w http.ResponseWriter, status int, c callbackContent) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_ = callbackTemplate.Execute(w, c)
+}

@@ -1,0 +1,170 @@
+package pumpauth
+
+// This is the only file that sees github.com/mrjones/oauth. It applies the
+// fixes PUMPIO.md lists for it: token requests are POSTs; the inner client
+// does not follow redirects (the outer signing client follows them and signs
+// each hop afresh); every request carries the flow's context; error strings
+// (which include request headers, hence tokens and signatures) are never
+// used — the failure is recorded by our own HttpClient and converted; Debug
+// is never switched on; empty verifiers and callbacks are refused before
+// the library could silently drop them.
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+
+	"github.com/mrjones/oauth"
+)
+
+// exchangeRecorder is the consumer's HttpClient. It attaches ctx (when set)
+// to each request, bounds bodies, and records what happened so that errors
+// are built from facts rather than from the library's strings.
+type exchangeRecorder struct {
+	inner *http.Client    // does not follow redirects
+	ctx   context.Context // the flow's context; nil: the request's own
+
+	mu          sync.Mutex
+	err         error // transport failure
+	status      int
+	contentType string
+	body        []byte
+}
+
+func (r *exchangeRecorder) Do(req *http.Request) (*http.Response, error) {
+	if r.ctx != nil {
+		req = req.WithContext(r.ctx)
+	}
+	resp, err := r.inner.Do(req)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if err != nil {
+		r.err = err
+		return nil, err
+	}
+	limitBody(resp)
+	if r.ctx == nil {
+		return resp, nil // the signed API client: the caller reads the response
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		r.err = err
+		return nil, err
+	}
+	r.status, r.contentType, r.body = resp.StatusCode, resp.Header.Get("Content-Type"), body
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	return resp, nil
+}
+
+// failure converts a failed token step into our error; the library's own
+// error is deliberately dropped (it carries the request headers).
+func (r *exchangeRecorder) failure(ctx context.Context, op string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	switch {
+	case ctx.Err() != nil:
+		return wrapContext(op, ctx.Err())
+	case r.err != nil:
+		return transportError(ctx, op, r.err)
+	case r.status != 0 && (r.status < 200 || r.status > 299):
+		return statusError(op, r.status, r.contentType, r.body)
+	default:
+		return &ResponseError{Op: op, StatusCode: r.status, Kind: ErrBadResponse}
+	}
+}
+
+// response returns the recorded successful body.
+func (r *exchangeRecorder) response() (int, []byte) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.status, r.body
+}
+
+// newConsumer builds a consumer for client c on endpoints e. ctx is bound
+// to every request it sends (nil: each request's own context).
+func (p *Pump) newConsumer(ctx context.Context, e endpoints, c Client) (*oauth.Consumer, *exchangeRecorder) {
+	inner := *p.base
+	inner.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	rec := &exchangeRecorder{inner: &inner, ctx: ctx}
+	consumer := oauth.NewConsumer(c.Key, c.Secret, oauth.ServiceProvider{
+		RequestTokenUrl:   e.RequestToken,
+		AuthorizeTokenUrl: e.Authorize,
+		AccessTokenUrl:    e.AccessToken,
+		HttpMethod:        http.MethodPost,
+	})
+	consumer.HttpClient = rec
+	return consumer, rec
+}
+
+// requestToken is a temporary credential (RFC 5849 §2.1).
+type requestToken struct{ Token, Secret string }
+
+// getRequestToken asks for a request token with the given callback ("oob"
+// or an absolute URL) and returns it with the authorize URL for the user.
+func (p *Pump) getRequestToken(ctx context.Context, e endpoints, c Client, callback string) (requestToken, string, error) {
+	if callback == "" {
+		return requestToken{}, "", &ResponseError{Op: opRequestToken, Kind: ErrBadResponse, Cause: errors.New("empty callback")}
+	}
+	rctx, cancel := p.withTimeout(ctx)
+	defer cancel()
+	consumer, rec := p.newConsumer(rctx, e, c)
+	rt, _, err := consumer.GetRequestTokenAndUrl(callback)
+	if err != nil {
+		return requestToken{}, "", rec.failure(ctx, opRequestToken)
+	}
+	_, body := rec.response()
+	values, perr := url.ParseQuery(string(body))
+	if perr != nil || values.Get("oauth_callback_confirmed") != "true" || rt.Token == "" || rt.Secret == "" {
+		return requestToken{}, "", &ResponseError{Op: opRequestToken, Kind: ErrBadResponse,
+			Cause: errors.New("the server did not confirm the callback (oauth_callback_confirmed)")}
+	}
+	return requestToken{Token: rt.Token, Secret: rt.Secret}, authorizeURL(e.Authorize, rt.Token), nil
+}
+
+// authorizeURL adds oauth_token to the authorize endpoint, keeping any query it has.
+func authorizeURL(endpoint, token string) string {
+	sep := "?"
+	if strings.Contains(endpoint, "?") {
+		sep = "&"
+	}
+	return endpoint + sep + url.Values{"oauth_token": {token}}.Encode()
+}
+
+// getAccessToken exchanges an approved request token and its verifier.
+func (p *Pump) getAccessToken(ctx context.Context, e endpoints, c Client, rt requestToken, verifier string) (Token, error) {
+	if verifier == "" {
+		return Token{}, &ResponseError{Op: opAccessToken, Kind: ErrNoVerifier}
+	}
+	rctx, cancel := p.withTimeout(ctx)
+	defer cancel()
+	consumer, rec := p.newConsumer(rctx, e, c)
+	at, err := consumer.AuthorizeToken(&oauth.RequestToken{Token: rt.Token, Secret: rt.Secret}, verifier)
+	if err != nil {
+		return Token{}, rec.failure(ctx, opAccessToken)
+	}
+	if at == nil || at.Token == "" || at.Secret == "" {
+		return Token{}, &ResponseError{Op: opAccessToken, Kind: ErrBadResponse}
+	}
+	return Token{Token: at.Token, Secret: at.Secret}, nil
+}
+
+// signingClient returns an http.Client that signs every request with c and
+// t (t may be empty: two-legged requests). The outer client follows
+// redirects; each hop goes through the signing transport and is signed for
+// its own URL, as pump.io's whoami redirect needs.
+func (p *Pump) signingClient(e endpoints, c Client, t Token) *http.Client {
+	consumer, _ := p.newConsumer(nil, e, c)
+	rt, _ := consumer.MakeRoundTripper(&oauth.AccessToken{Token: t.Token, Secret: t.Secret})
+	return &http.Client{
+		Transport:     rt,
+		CheckRedirect: newPlainClient(p.base).CheckRedirect,
+		Timeout:       p.base.Timeout,
+		Jar:           nil,
+	}
+}

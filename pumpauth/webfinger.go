@@ -1,0 +1,42 @@
+package pumpauth
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// webfingerDoc is the part of a webfinger answer (RFC 7033) we read.
+type webfingerDoc struct {
+	Subject string `json:"subject"`
+	Links   []struct {
+		Rel  string `json:"rel"`
+		Href string `json:"href"`
+	} `json:"links"`
+}
+
+// lookupUser asks the server's webfinger whether the user exists and
+// returns their profile URL (the "self" link, may be empty).
+func (p *Pump) lookupUser(ctx context.Context, e endpoints) (string, error) {
+	resource := url.QueryEscape("acct:" + p.addr.String())
+	u := strings.ReplaceAll(e.Webfinger, "{uri}", resource)
+	var doc webfingerDoc
+	status, body, err := p.getJSON(ctx, opWebfinger, u, &doc)
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case status == http.StatusNotFound:
+		msg := serverMessage(body, "")
+		return "", &ResponseError{Op: opWebfinger, StatusCode: status, Message: msg, Kind: ErrUnknownUser}
+	case status < 200 || status > 299:
+		return "", statusError(opWebfinger, status, "", body)
+	}
+	for _, l := range doc.Links {
+		if l.Rel == "self" {
+			return l.Href, nil
+		}
+	}
+	return "", nil
+}
