@@ -114,6 +114,11 @@ func (p *Pump) readHostMeta(ctx context.Context, base string) (endpoints, error)
 			return endpoints{}, err // no answer at all: trying another path is pointless
 		}
 	}
+	var re *ResponseError
+	if errors.As(err, &re) && re.Kind == ErrBadResponse {
+		// Garbled host-meta: whatever answers there is not a working pump.io server.
+		re.Kind = ErrNotPumpServer
+	}
 	if err != nil {
 		return endpoints{}, err
 	}

@@ -1,0 +1,124 @@
+package pumpauth
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestParseAddress(t *testing.T) {
+	tests := []struct {
+		in       string
+		want     string // canonical form; "" when an error is expected
+		inReason string // a word the error must contain
+	}{
+		{"alice@example.org", "alice@example.org", ""},
+		{"  alice@example.org\t", "alice@example.org", ""},
+		{"alice@Example.ORG", "alice@example.org", ""},
+		{"acct:alice@example.org", "alice@example.org", ""},
+		{"alice@example.org:8443", "alice@example.org:8443", ""},
+		{"a.l-i_ce@pump.example", "a.l-i_ce@pump.example", ""},
+		{"alice@127.0.0.1:31337", "alice@127.0.0.1:31337", ""},
+		{"alice@[::1]", "alice@[::1]", ""},
+		{"alice@[::1]:8000", "alice@[::1]:8000", ""},
+		{"alice@[2001:DB8::1]:443", "alice@[2001:db8::1]:443", ""},
+		{"alice@localhost", "alice@localhost", ""},
+		{"", "", "empty"},
+		{"   ", "", "empty"},
+		{"foo", "", "@"},
+		{"@h", "", "user name"},
+		{"u@", "", "server"},
+		{"u@h:notaport", "", "port"},
+		{"u@h:", "", "port"},
+		{"u@h:0", "", "port"},
+		{"u@h:65536", "", "port"},
+		{"u@h:+80", "", "port"},
+		{"al ice@example.org", "", "spaces"},
+		{"alice@exa mple.org", "", "spaces"},
+		{"alice@@example.org", "", "more than one"},
+		{"a@b@example.org", "", "more than one"},
+		{"https://example.org/alice", "", "web link"},
+		{"alice@example.org/path", "", "web link"},
+		{"alice@::1", "", "brackets"},
+		{"alice@[::1", "", "]"},
+		{"alice@[example.org]", "", "IPv6"},
+		{"alice@[::1]x", "", "port"},
+		{"alice@-bad-.org", "", "server name"},
+		{"alice@exa_mple.org", "", "server name"},
+		{"al!ce@example.org", "", "user name"},
+		{"alice@:80", "", "server name"},
+		{"alice\x00@example.org", "", "control"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := ParseAddress(tt.in)
+			if tt.want != "" {
+				if err != nil || got != tt.want {
+					t.Fatalf("ParseAddress(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+				}
+				return
+			}
+			if !errors.Is(err, ErrInvalidWebfinger) {
+				t.Fatalf("ParseAddress(%q) = %q, %v; want ErrInvalidWebfinger", tt.in, got, err)
+			}
+			if !strings.Contains(err.Error(), tt.inReason) {
+				t.Errorf("error %q does not say %q", err, tt.inReason)
+			}
+			if _, nerr := New(Client{Webfinger: tt.in}); !errors.Is(nerr, ErrInvalidWebfinger) {
+				t.Errorf("New accepted %q: %v", tt.in, nerr)
+			}
+		})
+	}
+}
+
+func TestAddressBaseURL(t *testing.T) {
+	tests := []struct {
+		in, scheme, want string
+		loopback         bool
+	}{
+		{"alice@example.org", "https", "https://example.org", false},
+		{"alice@example.org:443", "https", "https://example.org", false},
+		{"alice@example.org:443", "http", "http://example.org:443", false},
+		{"alice@example.org:80", "http", "http://example.org", false},
+		{"alice@example.org:8443", "https", "https://example.org:8443", false},
+		{"alice@[::1]:8000", "http", "http://[::1]:8000", true},
+		{"alice@127.9.9.9", "http", "http://127.9.9.9", true},
+		{"alice@localhost:5", "http", "http://localhost:5", true},
+		{"alice@10.0.0.1", "https", "https://10.0.0.1", false},
+	}
+	for _, tt := range tests {
+		a, err := parseAddress(tt.in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := a.baseURL(tt.scheme); got != tt.want {
+			t.Errorf("%s baseURL(%s) = %q, want %q", tt.in, tt.scheme, got, tt.want)
+		}
+		if a.isLoopback() != tt.loopback {
+			t.Errorf("%s isLoopback = %v", tt.in, !tt.loopback)
+		}
+	}
+}
+
+func FuzzParseAddress(f *testing.F) {
+	for _, s := range []string{"alice@example.org", "alice@[::1]:8000", "u@h:1", "@", "a@b@c", "acct:x@y", " a@b "} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := ParseAddress(s)
+		if err != nil {
+			if !errors.Is(err, ErrInvalidWebfinger) {
+				t.Fatalf("error not ErrInvalidWebfinger: %v", err)
+			}
+			return
+		}
+		// A canonical address parses to itself.
+		again, err := ParseAddress(got)
+		if err != nil || again != got {
+			t.Fatalf("ParseAddress(%q) = %q, then %q, %v", s, got, again, err)
+		}
+		if strings.ContainsAny(got, " /\t\n") || strings.Count(got, "@") != 1 {
+			t.Fatalf("accepted %q", got)
+		}
+	})
+}
