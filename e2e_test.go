@@ -1,0 +1,366 @@
+//go:build e2e
+
+// The end-to-end test of the real program: the binary, a real window under
+// Xvfb, a real preferences file, the pump.io test server, and a browser
+// stand-in (a fake xdg-open that hands the authorize URL to the test,
+// which approves it over HTTP as a browser would). Run by `make test-e2e`.
+// Screenshots of each step land in artifacts/e2e/; with
+// UPDATE_SCREENSHOTS=1 they are also copied to docs/screenshots/ for the README.
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/pumpconnect/pumpconnect/pumpauth/pumptest"
+)
+
+type e2e struct {
+	t        *testing.T
+	dir      string // temporary HOME and bin
+	bin      string
+	display  string
+	urls     string // file the fake xdg-open appends URLs to
+	shots    string
+	srv      *pumptest.Server
+	app      *exec.Cmd
+	appLog   *os.File
+	shotStep int
+}
+
+func TestE2EConnectRestartReconnect(t *testing.T) {
+	for _, tool := range []string{"Xvfb", "xdotool", "import", "tesseract"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("%s is missing: run `make test-e2e`, which installs it", tool)
+		}
+	}
+	e := &e2e{t: t, dir: t.TempDir()}
+	e.shots, _ = filepath.Abs(filepath.Join("artifacts", "e2e"))
+	os.RemoveAll(e.shots)
+	if err := os.MkdirAll(e.shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	e.build()
+	e.startXvfb()
+	e.srv = pumptest.NewServer()
+	defer e.srv.Close()
+	e.fakeBrowser()
+
+	// 1. First start: the address screen, with the field focused.
+	e.startApp()
+	e.waitText("pump.io address", 20*time.Second)
+	e.screenshot("address")
+
+	// 2. Type the address and press Enter: the three actions start here.
+	e.xdotool("type", "--delay", "20", e.srv.Address("alice"))
+	e.screenshot("address-typed")
+	e.xdotool("key", "Return")
+
+	// 3. The browser is "opened" on the authorize page; the app waits.
+	authURL := e.waitBrowserURL(20 * time.Second)
+	e.waitText("browser", 10*time.Second)
+	e.screenshot("approve-in-browser")
+
+	// 4. The person approves; the callback reaches the app by itself.
+	a, err := e.srv.Approve(context.Background(), authURL, "alice", "wonderland")
+	if err != nil {
+		t.Fatalf("approve: %v", err)
+	}
+	if a.CallbackStatus != 200 || !strings.Contains(a.CallbackBody, "close this tab") {
+		t.Fatalf("the browser saw %d %q", a.CallbackStatus, a.CallbackBody)
+	}
+	e.waitText("Connected as", 20*time.Second)
+	e.screenshot("connected")
+	acct := e.storedAccount("alice")
+	if acct["token"] == "" && acct["Token"] == "" {
+		t.Fatalf("no token stored: %v", acct)
+	}
+	e.checkPrefsMode()
+	if n := e.srv.Requests(pumptest.Register); n != 1 {
+		t.Fatalf("%d registrations, want 1", n)
+	}
+
+	// 5. Restart: it reconnects with the stored credentials, no new registration.
+	e.stopApp()
+	whoami := e.srv.Requests(pumptest.Whoami)
+	e.startApp()
+	e.waitText("Connected as", 20*time.Second)
+	e.screenshot("reconnected")
+	if n := e.srv.Requests(pumptest.Register); n != 1 {
+		t.Fatalf("restart registered again: %d registrations", n)
+	}
+	if e.srv.Requests(pumptest.Whoami) <= whoami {
+		t.Fatal("restart showed Connected without asking the server (no whoami)")
+	}
+	if n := e.srv.Requests(pumptest.RequestToken); n != 1 {
+		t.Fatalf("restart asked for a new request token (%d)", n)
+	}
+	e.stopApp()
+	if os.Getenv("UPDATE_SCREENSHOTS") == "1" {
+		e.publishScreenshots()
+	}
+}
+
+func (e *e2e) build() {
+	e.bin = filepath.Join(e.dir, "pumpconnect")
+	cmd := exec.Command("go", "build", "-o", e.bin, ".")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		e.t.Fatalf("build: %v\n%s", err, out)
+	}
+}
+
+func (e *e2e) startXvfb() {
+	for n := 90; n < 140; n++ {
+		if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n)); err == nil {
+			continue
+		}
+		if _, err := os.Stat(fmt.Sprintf("/tmp/.X%d-lock", n)); err == nil {
+			continue
+		}
+		cmd := exec.Command("Xvfb", ":"+strconv.Itoa(n), "-screen", "0", "1024x768x24", "-nolisten", "tcp")
+		if err := cmd.Start(); err != nil {
+			e.t.Fatal(err)
+		}
+		e.t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+		e.display = ":" + strconv.Itoa(n)
+		e.eventually("Xvfb to listen", 10*time.Second, func() bool {
+			c, err := net.Dial("unix", fmt.Sprintf("/tmp/.X11-unix/X%d", n))
+			if err == nil {
+				c.Close()
+			}
+			return err == nil
+		})
+		return
+	}
+	e.t.Fatal("no free X display")
+}
+
+// fakeBrowser puts an xdg-open first on PATH that records the URL it is given.
+func (e *e2e) fakeBrowser() {
+	binDir := filepath.Join(e.dir, "bin")
+	os.MkdirAll(binDir, 0o755)
+	e.urls = filepath.Join(e.dir, "opened-urls")
+	script := "#!/bin/sh\nprintf '%s\\n' \"$1\" >> " + e.urls + "\n"
+	for _, name := range []string{"xdg-open", "x-www-browser", "www-browser"} {
+		if err := os.WriteFile(filepath.Join(binDir, name), []byte(script), 0o755); err != nil {
+			e.t.Fatal(err)
+		}
+	}
+}
+
+func (e *e2e) env() []string {
+	home := filepath.Join(e.dir, "home")
+	os.MkdirAll(home, 0o700)
+	var env []string
+	for _, kv := range os.Environ() {
+		switch strings.SplitN(kv, "=", 2)[0] {
+		case "HOME", "XDG_CONFIG_HOME", "DISPLAY", "PATH", "LANG", "WAYLAND_DISPLAY":
+			continue
+		}
+		env = append(env, kv)
+	}
+	return append(env, "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"), "DISPLAY="+e.display,
+		"PATH="+filepath.Join(e.dir, "bin")+":"+os.Getenv("PATH"), "LANG=en_US.UTF-8")
+}
+
+func (e *e2e) startApp() {
+	logPath := filepath.Join(e.shots, "app.log")
+	f, err := os.OpenFile(logPath, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.appLog = f
+	e.app = exec.Command(e.bin)
+	e.app.Env = e.env()
+	e.app.Stdout, e.app.Stderr = f, f
+	if err := e.app.Start(); err != nil {
+		e.t.Fatal(err)
+	}
+	app := e.app
+	e.t.Cleanup(func() {
+		if app.ProcessState == nil {
+			app.Process.Kill()
+			app.Wait()
+		}
+	})
+	e.xdotool("search", "--sync", "--onlyvisible", "--name", "^Pump Connect$")
+}
+
+func (e *e2e) stopApp() {
+	e.app.Process.Signal(syscall.SIGTERM)
+	done := make(chan error, 1)
+	go func() { done <- e.app.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		e.app.Process.Kill()
+		<-done
+	}
+	e.appLog.Close()
+}
+
+func (e *e2e) xdotool(args ...string) string {
+	e.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "xdotool", args...)
+	cmd.Env = e.env()
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		e.t.Fatalf("xdotool %v: %v\n%s", args, err, out)
+	}
+	return string(out)
+}
+
+// screenshot saves the whole screen as NN-name.png.
+func (e *e2e) screenshot(name string) string {
+	e.t.Helper()
+	e.shotStep++
+	path := filepath.Join(e.shots, fmt.Sprintf("%02d-%s.png", e.shotStep, name))
+	cmd := exec.Command("import", "-window", "root", path)
+	cmd.Env = e.env()
+	if out, err := cmd.CombinedOutput(); err != nil {
+		e.t.Fatalf("screenshot: %v\n%s", err, out)
+	}
+	return path
+}
+
+// screenText reads the screen with OCR.
+func (e *e2e) screenText() string {
+	path := filepath.Join(e.dir, "ocr.png")
+	cmd := exec.Command("import", "-window", "root", "-colorspace", "Gray", "-resize", "200%", path)
+	cmd.Env = e.env()
+	if err := cmd.Run(); err != nil {
+		return ""
+	}
+	out, _ := exec.Command("tesseract", path, "-", "--psm", "3").Output()
+	return string(out)
+}
+
+// waitText polls the screen until OCR finds want.
+func (e *e2e) waitText(want string, limit time.Duration) {
+	e.t.Helper()
+	var last string
+	deadline := time.Now().Add(limit)
+	for time.Now().Before(deadline) {
+		last = e.screenText()
+		if strings.Contains(strings.ToLower(last), strings.ToLower(want)) {
+			return
+		}
+		if e.app.ProcessState != nil {
+			break
+		}
+	}
+	e.screenshot("failed-waiting")
+	e.t.Fatalf("the screen never showed %q; it shows:\n%s", want, last)
+}
+
+func (e *e2e) waitBrowserURL(limit time.Duration) string {
+	e.t.Helper()
+	var url string
+	e.eventually("the app to open the browser", limit, func() bool {
+		f, err := os.Open(e.urls)
+		if err != nil {
+			return false
+		}
+		defer f.Close()
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			url = strings.TrimSpace(sc.Text())
+		}
+		return url != ""
+	})
+	return url
+}
+
+func (e *e2e) prefsPath() string {
+	return filepath.Join(e.dir, "home", ".config", "fyne", appID, "preferences.json")
+}
+
+// storedAccount finds the stored account of nick in the real preferences file.
+func (e *e2e) storedAccount(nick string) map[string]any {
+	e.t.Helper()
+	var found map[string]any
+	e.eventually("the account to be stored", 10*time.Second, func() bool {
+		b, err := os.ReadFile(e.prefsPath())
+		if err != nil {
+			return false
+		}
+		var prefs map[string]any
+		if json.Unmarshal(b, &prefs) != nil {
+			return false
+		}
+		for k, v := range prefs {
+			s, ok := v.(string)
+			if !ok || !strings.Contains(k, nick+"@") {
+				continue
+			}
+			var acct map[string]any
+			if json.Unmarshal([]byte(s), &acct) == nil {
+				for _, tk := range []string{"token", "Token"} {
+					if t, _ := acct[tk].(string); t != "" {
+						found = acct
+						return true
+					}
+				}
+			}
+		}
+		return false
+	})
+	return found
+}
+
+func (e *e2e) checkPrefsMode() {
+	fi, err := os.Stat(e.prefsPath())
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		e.t.Fatalf("preferences file mode %v, want 0600", fi.Mode().Perm())
+	}
+}
+
+func (e *e2e) eventually(what string, limit time.Duration, cond func() bool) {
+	e.t.Helper()
+	deadline := time.Now().Add(limit)
+	for !cond() {
+		if time.Now().After(deadline) {
+			e.t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(50 * time.Millisecond) // polling an outside process, bounded by the deadline
+	}
+}
+
+func (e *e2e) publishScreenshots() {
+	dst := filepath.Join("docs", "screenshots")
+	os.MkdirAll(dst, 0o755)
+	entries, _ := os.ReadDir(e.shots)
+	for _, en := range entries {
+		if !strings.HasSuffix(en.Name(), ".png") || strings.Contains(en.Name(), "failed") {
+			continue
+		}
+		in, err := os.Open(filepath.Join(e.shots, en.Name()))
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		out, err := os.Create(filepath.Join(dst, en.Name()[3:]))
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		io.Copy(out, in)
+		in.Close()
+		out.Close()
+	}
+}

@@ -1,0 +1,33 @@
+package gui
+
+import (
+	"github.com/pumpconnect/pumpconnect/persist"
+	"github.com/pumpconnect/pumpconnect/pumpauth"
+)
+
+// AccountStore is what the GUI needs from the accounts store;
+// *persist.Store implements it. Its methods are called from the flows'
+// goroutines as well as from the UI goroutine, so it must be safe for
+// concurrent use.
+type AccountStore interface {
+	// Notice is a plain-words message when the settings file was damaged
+	// and recovered, "" otherwise.
+	Notice() string
+	Account(address string) (Account, bool)
+	Current() (Account, bool)
+	SetCurrent(address string) error
+	// SaveRegistration keeps the client credentials; called as soon as
+	// Register returns, before the browser opens.
+	SaveRegistration(address string, c pumpauth.Client, baseURL string, plainHTTP bool) error
+	// SaveToken keeps the access token and the profile and makes the account current.
+	SaveToken(address string, t pumpauth.Token, p pumpauth.Profile) error
+	ClearToken(address string) error
+	ClearClient(address string) error
+	Forget(address string) error
+}
+
+// Account is one stored pump.io account.
+type Account = persist.Account
+
+// *persist.Store is the store main.go passes in.
+var _ AccountStore = (*persist.Store)(nil)

@@ -1,0 +1,101 @@
+package gui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/pumpconnect/pumpconnect/pumpauth"
+)
+
+// addressScreen asks for the pump.io address: the first screen.
+type addressScreen struct {
+	u            *UI
+	title        *widget.Label
+	intro        *widget.Label
+	label        *widget.Label
+	entry        *keyEntry
+	hint         *widget.Label
+	problem      *widget.Label // the address check's message; hidden when fine
+	plainHTTP    *widget.Check
+	plainWarning *widget.Label
+	advanced     *widget.Accordion
+	connect      *keyButton
+	content      fyne.CanvasObject
+}
+
+func newAddressScreen(u *UI) *addressScreen {
+	s := &addressScreen{u: u}
+	s.title = newTitle("Connect your pump.io account")
+	s.intro = newText("Type your address and press Enter, then approve in your browser.")
+	s.label = &widget.Label{Text: "Your pump.io address", TextStyle: fyne.TextStyle{Bold: true}}
+	s.entry = newKeyEntry("alice@pump.example", u.escape)
+	s.entry.OnSubmitted = func(string) { s.onConnect() }
+	s.entry.OnChanged = s.onChanged
+	s.hint = newText("It's your user name and your server, as in alice@pump.example — you'll find it on your profile page.")
+	s.problem = newText("")
+	s.problem.Importance = widget.DangerImportance
+	s.problem.Hide()
+	s.plainHTTP = widget.NewCheck("Allow plain HTTP (not secure)", nil)
+	s.plainWarning = newText("Only for a server you run yourself on a network you trust: without HTTPS, others on the way can read everything.")
+	s.plainWarning.Importance = widget.WarningImportance
+	s.advanced = widget.NewAccordion(widget.NewAccordionItem("Advanced",
+		container.NewVBox(s.plainHTTP, s.plainWarning)))
+	s.connect = newKeyButton("Connect", widget.HighImportance, s.onConnect, u.escape)
+	s.content = page(s.title,
+		[]fyne.CanvasObject{s.intro, s.label, container.NewBorder(nil, nil, nil, s.connect, s.entry),
+			s.problem, s.hint, s.advanced},
+		nil)
+	return s
+}
+
+// showAddress shows the address screen with address typed in and, when
+// problem is not empty, that message under the field.
+func (u *UI) showAddress(address string, plainHTTP bool, problem string) {
+	u.abort()
+	s := u.address
+	s.entry.OnChanged = nil
+	s.entry.SetText(address)
+	s.entry.OnChanged = s.onChanged
+	s.entry.CursorColumn = len([]rune(address))
+	s.plainHTTP.SetChecked(plainHTTP)
+	if plainHTTP {
+		s.advanced.Open(0)
+	}
+	s.setProblem(problem)
+	u.show(screenAddress, s.content, s.entry, s.onConnect, nil)
+}
+
+func (s *addressScreen) setProblem(msg string) {
+	s.problem.SetText(msg)
+	if msg == "" {
+		s.problem.Hide()
+	} else {
+		s.problem.Show()
+	}
+}
+
+// onChanged re-checks the address while a message is shown, so the
+// message goes away as soon as the address is right.
+func (s *addressScreen) onChanged(text string) {
+	if !s.problem.Visible() {
+		return
+	}
+	if _, err := pumpauth.ParseAddress(text); err != nil {
+		s.setProblem(Explain(err))
+	} else {
+		s.setProblem("")
+	}
+}
+
+// onConnect checks the address and starts connecting.
+func (s *addressScreen) onConnect() {
+	addr, err := pumpauth.ParseAddress(s.entry.Text)
+	if err != nil {
+		s.setProblem(Explain(err))
+		s.u.win.Canvas().Focus(s.entry)
+		return
+	}
+	s.setProblem("")
+	s.u.connect(addr, s.plainHTTP.Checked)
+}

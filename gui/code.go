@@ -1,0 +1,137 @@
+package gui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/pumpconnect/pumpconnect/pumpauth"
+)
+
+// codeScreen is the copy-paste fallback: for a browser on another
+// computer, the person opens the link there and pastes the code back.
+type codeScreen struct {
+	u        *UI
+	title    *widget.Label
+	text     *widget.Label
+	link     *widget.Label
+	copyLink *keyButton
+	openLink *keyButton
+	copied   *widget.Label
+	label    *widget.Label
+	entry    *keyEntry
+	problem  *widget.Label // hidden when there is nothing to say
+	submit   *keyButton
+	cancel   *keyButton
+	content  fyne.CanvasObject
+
+	address   string
+	plainHTTP bool
+	codes     chan<- string // where a checked code goes; nil while none is awaited
+}
+
+func newCodeScreen(u *UI) *codeScreen {
+	s := &codeScreen{u: u}
+	s.title = newTitle("Enter the code from your browser")
+	s.text = newText("Open this link in a browser, log in if asked and press Authorize. Then copy the code the page shows and paste it below.")
+	s.link = &widget.Label{Wrapping: fyne.TextWrapBreak, Selectable: true}
+	s.copyLink = newKeyButton("Copy link", widget.MediumImportance, s.onCopyLink, u.escape)
+	s.openLink = newKeyButton("Open in browser", widget.MediumImportance, s.onOpenLink, u.escape)
+	s.copied = newText("The link is copied.")
+	s.copied.Importance = widget.SuccessImportance
+	s.copied.Hide()
+	s.label = &widget.Label{Text: "Code", TextStyle: fyne.TextStyle{Bold: true}}
+	s.entry = newKeyEntry("Paste the code here", u.escape)
+	s.entry.OnSubmitted = func(string) { s.onSubmit() }
+	s.problem = newText("")
+	s.problem.Importance = widget.DangerImportance
+	s.problem.Hide()
+	s.submit = newKeyButton("Continue", widget.HighImportance, s.onSubmit, u.escape)
+	s.cancel = newKeyButton("Cancel", widget.MediumImportance, s.onCancel, u.escape)
+	s.content = page(s.title,
+		[]fyne.CanvasObject{s.text, s.link, container.NewHBox(s.copyLink, s.openLink, s.copied),
+			s.label, s.entry, s.problem},
+		buttonRow(nil, s.cancel, s.submit))
+	return s
+}
+
+// showCode shows the code screen while the link is being fetched.
+func (u *UI) showCode(address string, plainHTTP bool) {
+	s := u.code
+	s.address, s.plainHTTP, s.codes = address, plainHTTP, nil
+	s.setLink("")
+	s.link.SetText("Asking " + hostOf(address) + " for a link…")
+	s.entry.SetText("")
+	s.setProblem("")
+	s.copied.Hide()
+	u.show(screenCode, s.content, s.entry, s.onSubmit, s.onCancel)
+}
+
+// ready shows link and waits for a code, which goes to codes; problem,
+// when not empty, says why the last code was refused.
+func (s *codeScreen) ready(link string, codes chan<- string, problem string) {
+	s.codes = codes
+	s.setLink(link)
+	s.setProblem(problem)
+	s.entry.Enable()
+	s.submit.Enable()
+	if problem != "" {
+		s.entry.SetText("")
+	}
+	s.u.win.Canvas().Focus(s.entry)
+}
+
+func (s *codeScreen) setLink(link string) {
+	s.link.SetText(link)
+	if link == "" {
+		s.copyLink.Disable()
+		s.openLink.Disable()
+	} else {
+		s.copyLink.Enable()
+		s.openLink.Enable()
+	}
+}
+
+func (s *codeScreen) setProblem(msg string) {
+	s.problem.SetText(msg)
+	if msg == "" {
+		s.problem.Hide()
+	} else {
+		s.problem.Show()
+	}
+}
+
+func (s *codeScreen) onSubmit() {
+	code, err := pumpauth.CleanVerifier(s.entry.Text)
+	if err != nil {
+		s.setProblem(Explain(err))
+		return
+	}
+	if s.codes == nil {
+		return // no link yet, or the last code is being checked
+	}
+	s.codes <- code // buffered: the flow takes it
+	s.codes = nil
+	s.setProblem("")
+	s.entry.Disable()
+	s.submit.Disable()
+	s.copied.Hide()
+	s.link.SetText("Checking the code with " + hostOf(s.address) + "…")
+	s.copyLink.Disable()
+	s.openLink.Disable()
+}
+
+func (s *codeScreen) onCopyLink() {
+	s.u.app.Clipboard().SetContent(s.link.Text)
+	s.copied.Show()
+}
+
+func (s *codeScreen) onOpenLink() {
+	link := s.link.Text
+	open := s.u.opts.OpenURL
+	go open(link) //nolint:errcheck // the link is on screen to copy if no browser opens
+}
+
+func (s *codeScreen) onCancel() {
+	s.u.showAddress(s.address, s.plainHTTP, "")
+}

@@ -1,0 +1,107 @@
+package gui
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/pumpconnect/pumpconnect/pumpauth"
+)
+
+// errStore marks a failure to write the settings on this computer.
+var errStore = errors.New("could not save the settings on this computer")
+
+// storeError wraps an error of the AccountStore.
+func storeError(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &wrapped{kind: errStore, cause: err}
+}
+
+type wrapped struct{ kind, cause error }
+
+func (e *wrapped) Error() string   { return e.kind.Error() + ": " + e.cause.Error() }
+func (e *wrapped) Unwrap() []error { return []error{e.kind, e.cause} }
+
+// explanations are the sentences for people, one per sentinel error, in
+// the order they are tested (the first match wins).
+var explanations = []struct {
+	err  error
+	text string
+}{
+	{pumpauth.ErrUnknownUser, "The server doesn't know this user name. Check the address: your user name goes before the @, your server after it."},
+	{pumpauth.ErrNotPumpServer, "This server doesn't look like a pump.io server. Check the part of the address after the @."},
+	{pumpauth.ErrCertificate, "The server's certificate isn't valid, so the connection wouldn't be safe. Check the address, or ask the people who run your server."},
+	{pumpauth.ErrHTTPSUnavailable, "The server doesn't offer a secure connection. If you trust this server and your network, allow plain HTTP under Advanced and try again."},
+	{pumpauth.ErrUnreachable, "The server couldn't be reached. Check your internet connection and the address, then try again."},
+	{pumpauth.ErrTimeout, "The server didn't answer in time. Try again in a moment."},
+	{pumpauth.ErrAuthorizationTimeout, "The approval didn't arrive in time: the server forgets the request after about ten minutes. Press Retry to open the page again."},
+	{pumpauth.ErrVerifierRejected, "The server didn't accept this code. Check you copied all of it, or start again."},
+	{pumpauth.ErrNoVerifier, "That doesn't look like a code. Copy the code the server shows after you press Authorize, and paste it here."},
+	{pumpauth.ErrTokenRejected, "The server no longer accepts Pump Connect's permission for this account. Connect again and approve in your browser."},
+	{pumpauth.ErrClientRejected, "The server has forgotten Pump Connect. Try again: Pump Connect will introduce itself to the server anew."},
+	{pumpauth.ErrInvalidSignature, "The server refused Pump Connect's request. Check that your computer's date and time are right, then try again."},
+	{pumpauth.ErrBadResponse, "The server's answer didn't make sense. Try again later, or ask the people who run your server."},
+	{pumpauth.ErrServer, "The server had a problem. Try again in a few minutes."},
+	{errStore, "Pump Connect couldn't save its settings on this computer. Check that the disk isn't full, then try again."},
+	{context.Canceled, "Stopped."},
+	{context.DeadlineExceeded, "This took too long. Try again in a moment."},
+}
+
+// Explain turns an error of pumpauth (or of the store) into one sentence a
+// person who knows nothing of OAuth understands, saying what to do. It
+// never contains the error's own text, except for the address checks of
+// pumpauth.ParseAddress, which are written for people.
+func Explain(err error) string {
+	if err == nil {
+		return ""
+	}
+	if errors.Is(err, pumpauth.ErrInvalidWebfinger) {
+		return addressProblem(err)
+	}
+	for _, e := range explanations {
+		if errors.Is(err, e.err) {
+			return e.text
+		}
+	}
+	return "Something went wrong. Try again; if it keeps happening, the details below can help the people who run your server."
+}
+
+// addressProblem makes ParseAddress's reason into a sentence:
+// "invalid pump.io address: the user name before the @ is missing" →
+// "The user name before the @ is missing. Check the address."
+func addressProblem(err error) string {
+	msg := err.Error()
+	if i := strings.LastIndex(msg, pumpauth.ErrInvalidWebfinger.Error()+": "); i >= 0 {
+		msg = msg[i+len(pumpauth.ErrInvalidWebfinger.Error())+2:]
+	} else {
+		return "This isn't a pump.io address. It looks like alice@pump.example."
+	}
+	msg = strings.TrimSpace(msg)
+	if msg == "" {
+		return "This isn't a pump.io address. It looks like alice@pump.example."
+	}
+	r, n := utf8.DecodeRuneInString(msg)
+	msg = string(unicode.ToUpper(r)) + msg[n:]
+	if !strings.HasSuffix(msg, ".") {
+		msg += "."
+	}
+	return msg
+}
+
+// details is the technical text behind err for the Details section,
+// shortened. pumpauth guarantees it carries no secret.
+func details(err error) string {
+	if err == nil {
+		return ""
+	}
+	const max = 600
+	s := err.Error()
+	if utf8.RuneCountInString(s) > max {
+		s = string([]rune(s)[:max]) + "…"
+	}
+	return s
+}

@@ -1,0 +1,100 @@
+package gui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// problem is what the problem screen shows: a title, one sentence for
+// people (from Explain, or text), the technical details, and two actions.
+type problem struct {
+	title       string
+	text        string // "" means Explain(err)
+	err         error  // its text goes to Details; nil: no Details
+	primary     string // e.g. "Retry"; "" for none
+	onPrimary   func()
+	secondary   string // e.g. "Back"
+	onSecondary func()
+}
+
+// problemScreen explains an error, or why the permission must be given again.
+type problemScreen struct {
+	u         *UI
+	title     *widget.Label
+	text      *widget.Label
+	details   *widget.Label // the technical cause, wrapped and scrollable
+	accordion *widget.Accordion
+	primary   *keyButton
+	secondary *keyButton
+	content   fyne.CanvasObject
+
+	shown problem
+}
+
+func newProblemScreen(u *UI) *problemScreen {
+	s := &problemScreen{u: u}
+	s.title = newTitle("")
+	s.text = newText("")
+	s.details = &widget.Label{Wrapping: fyne.TextWrapBreak, Selectable: true, SizeName: theme.SizeNameCaptionText}
+	scroll := container.NewVScroll(s.details)
+	scroll.SetMinSize(fyne.NewSize(0, 72))
+	s.accordion = widget.NewAccordion(widget.NewAccordionItem("Details", scroll))
+	s.primary = newKeyButton("", widget.HighImportance, s.onPrimary, u.escape)
+	s.secondary = newKeyButton("", widget.MediumImportance, s.onSecondary, u.escape)
+	s.content = page(s.title, []fyne.CanvasObject{s.text, s.accordion}, buttonRow(nil, s.secondary, s.primary))
+	return s
+}
+
+// showProblem shows p; Enter runs the primary action, Escape the secondary.
+func (u *UI) showProblem(p problem) {
+	u.abort()
+	s := u.problem
+	s.shown = p
+	s.title.SetText(p.title)
+	text := p.text
+	if text == "" {
+		text = Explain(p.err)
+	}
+	s.text.SetText(text)
+	s.accordion.CloseAll()
+	if p.err != nil {
+		s.details.SetText(details(p.err))
+		s.accordion.Show()
+	} else {
+		s.details.SetText("")
+		s.accordion.Hide()
+	}
+	setButton(s.primary, p.primary)
+	setButton(s.secondary, p.secondary)
+	var enter, escape func()
+	if p.onPrimary != nil {
+		enter = s.onPrimary
+	}
+	if p.onSecondary != nil {
+		escape = s.onSecondary
+	}
+	u.show(screenProblem, s.content, nil, enter, escape)
+}
+
+func setButton(b *keyButton, label string) {
+	b.SetText(label)
+	if label == "" {
+		b.Hide()
+	} else {
+		b.Show()
+	}
+}
+
+func (s *problemScreen) onPrimary() {
+	if f := s.shown.onPrimary; f != nil {
+		f()
+	}
+}
+
+func (s *problemScreen) onSecondary() {
+	if f := s.shown.onSecondary; f != nil {
+		f()
+	}
+}

@@ -1,0 +1,139 @@
+package persist
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/pumpconnect/pumpconnect/pumpauth"
+)
+
+// SchemaVersion is the version of the stored layout, written under its own
+// preferences key and in the backup file.
+const SchemaVersion = 1
+
+// Account is one connected (or half-connected) pump.io account.
+type Account struct {
+	Address         string    // canonical "alice@pump.example" (pumpauth.ParseAddress); the key
+	BaseURL         string    // "https://pump.example" once known ("" before)
+	PlainHTTP       bool      // the user allowed plain http for this server
+	ClientKey       string    // client_id of this application's registration on the server
+	ClientSecret    string    // client_secret of that registration
+	ClientExpiresAt time.Time // zero: never
+	Token           string    // OAuth access token
+	TokenSecret     string    // its secret
+	DisplayName     string    // the person's name as the server shows it
+	AvatarURL       string    // the avatar image; "" when none
+	ConnectedAt     time.Time // zero: registered but never connected
+}
+
+// Client returns the registration as pumpauth wants it, for an application
+// called appName (the name shown on the server's consent page).
+func (a Account) Client(appName string) pumpauth.Client {
+	return pumpauth.Client{
+		Webfinger: a.Address,
+		Name:      appName,
+		Key:       a.ClientKey,
+		Secret:    a.ClientSecret,
+		ExpiresAt: a.ClientExpiresAt,
+	}
+}
+
+// PumpToken returns the access token as pumpauth wants it (zero when none).
+func (a Account) PumpToken() pumpauth.Token {
+	return pumpauth.Token{Token: a.Token, Secret: a.TokenSecret}
+}
+
+// HasToken reports whether the account holds an access token.
+func (a Account) HasToken() bool { return a.Token != "" }
+
+// HasClient reports whether the account holds a client registration.
+func (a Account) HasClient() bool { return a.ClientKey != "" }
+
+// record is how one account is stored: a JSON document under
+// keyAccountPrefix+address in the preferences, and an element of the
+// backup. Rev is the store revision of the change that last wrote it; it
+// decides which copy wins when the preferences and the backup disagree.
+type record struct {
+	V               int       `json:"v"`
+	Rev             int64     `json:"rev"`
+	Address         string    `json:"address"`
+	BaseURL         string    `json:"baseURL,omitempty"`
+	PlainHTTP       bool      `json:"plainHTTP,omitempty"`
+	ClientKey       string    `json:"clientKey,omitempty"`
+	ClientSecret    string    `json:"clientSecret,omitempty"`
+	ClientExpiresAt time.Time `json:"clientExpiresAt,omitzero"`
+	Token           string    `json:"token,omitempty"`
+	TokenSecret     string    `json:"tokenSecret,omitempty"`
+	DisplayName     string    `json:"displayName,omitempty"`
+	AvatarURL       string    `json:"avatarURL,omitempty"`
+	ConnectedAt     time.Time `json:"connectedAt,omitzero"`
+}
+
+func (r record) account() Account {
+	return Account{
+		Address:         r.Address,
+		BaseURL:         r.BaseURL,
+		PlainHTTP:       r.PlainHTTP,
+		ClientKey:       r.ClientKey,
+		ClientSecret:    r.ClientSecret,
+		ClientExpiresAt: r.ClientExpiresAt,
+		Token:           r.Token,
+		TokenSecret:     r.TokenSecret,
+		DisplayName:     r.DisplayName,
+		AvatarURL:       r.AvatarURL,
+		ConnectedAt:     r.ConnectedAt,
+	}
+}
+
+func newRecord(a Account, rev int64) record {
+	return record{
+		V:               SchemaVersion,
+		Rev:             rev,
+		Address:         a.Address,
+		BaseURL:         a.BaseURL,
+		PlainHTTP:       a.PlainHTTP,
+		ClientKey:       a.ClientKey,
+		ClientSecret:    a.ClientSecret,
+		ClientExpiresAt: cleanTime(a.ClientExpiresAt),
+		Token:           a.Token,
+		TokenSecret:     a.TokenSecret,
+		DisplayName:     a.DisplayName,
+		AvatarURL:       a.AvatarURL,
+		ConnectedAt:     cleanTime(a.ConnectedAt),
+	}
+}
+
+// cleanTime drops the monotonic reading and the location, so a time
+// compares equal after a round trip through JSON.
+func cleanTime(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Time{}
+	}
+	return t.Round(0).UTC()
+}
+
+func (r record) encode() string {
+	b, err := json.Marshal(r)
+	if err != nil { // cannot happen: only strings, bools, ints and times
+		panic("persist: encoding an account: " + err.Error())
+	}
+	return string(b)
+}
+
+// decodeRecord parses a stored account and checks it belongs under address.
+func decodeRecord(address, s string) (record, bool) {
+	var r record
+	if err := json.Unmarshal([]byte(s), &r); err != nil {
+		return record{}, false
+	}
+	if r.Address != address || !validAddress(address) {
+		return record{}, false
+	}
+	return r, true
+}
+
+// validAddress reports whether s is an address in canonical form.
+func validAddress(s string) bool {
+	c, err := pumpauth.ParseAddress(s)
+	return err == nil && c == s
+}

@@ -1,0 +1,56 @@
+package persist
+
+import (
+	"fmt"
+	"strings"
+)
+
+// noticeText says in plain words what happened to a settings file found in
+// state at open: restored accounts came back (from the backup or from the
+// readable part of the file), the lost ones could not.
+func noticeText(state fileState, restored int, lost []string) string {
+	what := "was damaged"
+	if state == fileMissing {
+		what = "was missing"
+	}
+	var b strings.Builder
+	b.WriteString("Pump Connect's settings file " + what)
+	switch {
+	case restored == 0 && len(lost) == 0:
+		b.WriteString(" and had to be reset.")
+	case len(lost) == 0:
+		b.WriteString(". " + restoredSentence(restored) + ".")
+	case restored == 0:
+		fmt.Fprintf(&b, " and %s could not be restored: please connect %s again.", countAccounts(len(lost)), pronounOrList(lost))
+	default:
+		fmt.Fprintf(&b, ". %s, but %s could not be: please connect %s again.",
+			restoredSentence(restored), countAccounts(len(lost)), pronounOrList(lost))
+	}
+	return b.String()
+}
+
+func restoredSentence(n int) string {
+	if n == 1 {
+		return "Your account was restored"
+	}
+	return fmt.Sprintf("Your %d accounts were restored", n)
+}
+
+func countAccounts(n int) string {
+	if n == 1 {
+		return "1 account"
+	}
+	return fmt.Sprintf("%d accounts", n)
+}
+
+// pronounOrList names the accounts to connect again: "alice@pump.example",
+// or "alice@a.example and bob@b.example", or "a, b and c".
+func pronounOrList(addrs []string) string {
+	switch len(addrs) {
+	case 0:
+		return "it"
+	case 1:
+		return addrs[0]
+	}
+	return strings.Join(addrs[:len(addrs)-1], ", ") + " and " + addrs[len(addrs)-1]
+}

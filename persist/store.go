@@ -1,0 +1,506 @@
+package persist
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+
+	"github.com/pumpconnect/pumpconnect/pumpauth"
+)
+
+// Preferences keys. The meta keys sort before the accounts ('P' < 'a'), and
+// Fyne writes keys in order, so a file cut short keeps them.
+const (
+	keyMetaPrefix    = "PumpConnect/"
+	keySchema        = keyMetaPrefix + "schema"   // int: SchemaVersion
+	keyRevision      = keyMetaPrefix + "revision" // int: bumped by every change
+	keyCurrent       = keyMetaPrefix + "current"  // string: address of the current account, "" for none
+	keyIndex         = keyMetaPrefix + "accounts" // string list: every stored address
+	keyAccountPrefix = "account/"                 // + address: string, the account as JSON (a record)
+)
+
+// Errors returned by the Store.
+var (
+	// ErrUnknownAccount: no account is stored under that address.
+	ErrUnknownAccount = errors.New("persist: no such account")
+	// ErrNewerSchema: the preferences were written by a newer Pump Connect,
+	// whose layout this one does not know; nothing was changed.
+	ErrNewerSchema = errors.New("persist: settings written by a newer version")
+)
+
+// Store keeps accounts in Fyne preferences and, when the preferences live
+// in a file, in a backup file beside it. It is safe for concurrent use.
+type Store struct {
+	mu      sync.Mutex
+	prefs   fyne.Preferences
+	path    string // the preferences file; "" for in-memory preferences
+	now     func() time.Time
+	notice  string
+	rev     int64
+	current string
+	records map[string]record
+}
+
+// fileState is what NewStore found in the preferences file.
+type fileState int
+
+const (
+	fileMissing fileState = iota
+	fileEmpty             // zero bytes, or only white space
+	fileDamaged           // not valid JSON
+	fileValid
+)
+
+// NewStore wraps prefs. path is the real preferences file ("" for in-memory
+// prefs, e.g. test.NewTempApp: then no file handling). Call it before
+// anything else sets a preference.
+//
+// With a file, before returning it makes the directory 0700 and the file
+// 0600 (creating an empty one if needed, so Fyne never creates it 0644),
+// and checks the file: if it is damaged, or lacks accounts the backup has,
+// it moves it aside (preferences.json.damaged-<time>), recovers the
+// accounts from the backup and from whatever is readable in the damaged
+// file, writes them back into prefs, and says so in Notice.
+func NewStore(prefs fyne.Preferences, path string) (*Store, error) {
+	return newStoreAt(prefs, path, time.Now)
+}
+
+// newStoreAt is NewStore with a clock.
+func newStoreAt(prefs fyne.Preferences, path string, now func() time.Time) (*Store, error) {
+	if prefs == nil {
+		return nil, errors.New("persist: no preferences")
+	}
+	s := &Store{prefs: prefs, path: path, now: now, records: map[string]record{}}
+	if err := s.open(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Store) open() error {
+	if v := s.prefs.Int(keySchema); v > SchemaVersion {
+		return fmt.Errorf("%w (layout %d, this version knows %d)", ErrNewerSchema, v, SchemaVersion)
+	}
+	if s.path == "" {
+		s.load(merge(fromPrefs(s.prefs, nil)))
+		return nil
+	}
+	dir := filepath.Dir(s.path)
+	if err := secureDir(dir); err != nil {
+		return fmt.Errorf("persist: settings folder: %w", err)
+	}
+	removeTemps(dir)
+	if err := secureFile(s.path); err != nil {
+		return fmt.Errorf("persist: settings file: %w", err)
+	}
+
+	state, file, err := readPreferencesFile(s.path)
+	if err != nil {
+		return err
+	}
+	var extra []string // accounts in the file, listed in the index or not
+	if state == fileValid {
+		extra = slices.Collect(maps.Keys(file.seen))
+	}
+	live := fromPrefs(s.prefs, extra) // what Fyne loaded
+	// After a failed load Fyne has nothing: its gaps mean nothing either.
+	live.complete = state == fileValid || state == fileMissing
+	sources := []source{live, file}
+	bk, haveBackup := readBackup(backupPath(dir))
+	if haveBackup {
+		sources = append(sources, bk.source())
+	}
+	m := merge(sources...)
+
+	var restored []string
+	for a := range m.records {
+		if _, ok := live.records[a]; !ok {
+			restored = append(restored, a)
+		}
+	}
+	slices.Sort(restored)
+	switch {
+	case state == fileDamaged:
+		if _, err := moveAside(s.path, s.now()); err != nil {
+			return fmt.Errorf("persist: moving the damaged settings file aside: %w", err)
+		}
+		s.notice = noticeText(state, len(restored), m.lost)
+	case state == fileValid && len(restored) > 0:
+		if _, err := moveAside(s.path, s.now()); err != nil {
+			return fmt.Errorf("persist: moving the incomplete settings file aside: %w", err)
+		}
+		s.notice = noticeText(state, len(restored), m.lost)
+	case len(restored) > 0 || len(m.lost) > 0: // missing or empty file
+		s.notice = noticeText(state, len(restored), m.lost)
+	}
+	if state == fileEmpty {
+		// Nothing to keep; "{}" spares Fyne a load error at every start.
+		if err := writeFileAtomic(s.path, []byte(emptyPreferences)); err != nil {
+			return fmt.Errorf("persist: settings file: %w", err)
+		}
+	}
+	if err := ensurePrivateFile(s.path); err != nil {
+		return fmt.Errorf("persist: settings file: %w", err)
+	}
+	// Accounts forgotten since a copy was made: no copy may keep them.
+	for _, a := range forgottenIn(m, sources) {
+		if err := scrubDamagedCopies(s.path, a); err != nil {
+			return fmt.Errorf("persist: removing old copies of the settings: %w", err)
+		}
+	}
+
+	s.load(m)
+	s.writePrefs(live)
+	want := s.backup().encode()
+	if len(m.records) > 0 || haveBackup {
+		if have, err := os.ReadFile(backupPath(dir)); err != nil || !bytes.Equal(have, want) {
+			if err := writeFileAtomic(backupPath(dir), want); err != nil {
+				return fmt.Errorf("persist: writing the backup: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+// readPreferencesFile reads the preferences file and says what state it is
+// in; file holds what could be read from it.
+func readPreferencesFile(path string) (fileState, source, error) {
+	data, err := readLimited(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fileMissing, newSource(), nil
+	case errors.Is(err, errTooLarge):
+		return fileDamaged, scanLenient(data), nil
+	case err != nil:
+		return 0, source{}, fmt.Errorf("persist: reading the settings file: %w", err)
+	case len(bytes.TrimSpace(data)) == 0:
+		return fileEmpty, newSource(), nil
+	}
+	if src, err := parseStrict(data); err == nil {
+		return fileValid, src, nil
+	}
+	return fileDamaged, scanLenient(data), nil
+}
+
+// load makes m the store's state.
+func (s *Store) load(m merged) {
+	s.rev = m.revision
+	s.current = m.current
+	s.records = m.records
+}
+
+// writePrefs writes the store's state into the preferences where they differ
+// from old (what they held). Records go first and the revision last: Fyne
+// writes its file on every Set, and a file written half-way through must
+// never claim a revision whose records it lacks.
+func (s *Store) writePrefs(old source) {
+	changed := false
+	for _, a := range slices.Sorted(maps.Keys(s.records)) {
+		r := s.records[a]
+		if o, ok := old.records[a]; ok && o.Rev == r.Rev && sameRecord(o, r) {
+			continue
+		}
+		s.prefs.SetString(keyAccountPrefix+a, r.encode())
+		changed = true
+	}
+	for a := range old.seen {
+		if _, ok := s.records[a]; !ok {
+			s.prefs.RemoveValue(keyAccountPrefix + a)
+			changed = true
+		}
+	}
+	index := slices.Sorted(maps.Keys(s.records))
+	if !slices.Equal(s.prefs.StringList(keyIndex), index) {
+		s.prefs.SetStringList(keyIndex, index)
+		changed = true
+	}
+	if s.prefs.String(keyCurrent) != s.current {
+		s.prefs.SetString(keyCurrent, s.current)
+		changed = true
+	}
+	if changed || int64(s.prefs.Int(keyRevision)) != s.rev {
+		s.prefs.SetInt(keySchema, SchemaVersion)
+		s.prefs.SetInt(keyRevision, int(s.rev))
+	}
+}
+
+// backup returns the store's state as the backup file holds it.
+func (s *Store) backup() backup {
+	b := backup{Schema: SchemaVersion, Revision: s.rev, Current: s.current, Accounts: []record{}}
+	for _, a := range slices.Sorted(maps.Keys(s.records)) {
+		b.Accounts = append(b.Accounts, s.records[a])
+	}
+	return b
+}
+
+func (b backup) source() source {
+	src := newSource()
+	src.complete = true
+	src.revision = b.Revision
+	src.current = b.Current
+	for _, r := range b.Accounts {
+		src.add(r)
+	}
+	return src
+}
+
+// update applies change to a copy of the accounts and the current address,
+// then stores the result: first the backup (atomic and synced, so it is
+// never older than the preferences file), then the preferences. Changed
+// records get the new revision.
+func (s *Store) update(change func(records map[string]record, current *string) error) error {
+	next := maps.Clone(s.records)
+	current := s.current
+	if err := change(next, &current); err != nil {
+		return err
+	}
+	rev := s.rev + 1
+	dirty := current != s.current
+	for a, r := range next {
+		if o, ok := s.records[a]; ok && sameRecord(o, r) {
+			next[a] = o
+			continue
+		}
+		r.V, r.Rev = SchemaVersion, rev
+		next[a] = r
+		dirty = true
+	}
+	for a := range s.records {
+		if _, ok := next[a]; !ok {
+			dirty = true
+		}
+	}
+	if !dirty {
+		return nil
+	}
+	old := s.asSource()
+	s.rev, s.records, s.current = rev, next, current
+
+	var errs []error
+	if s.path != "" {
+		if err := writeFileAtomic(backupPath(filepath.Dir(s.path)), s.backup().encode()); err != nil {
+			errs = append(errs, fmt.Errorf("persist: writing the backup: %w", err))
+		}
+	}
+	s.writePrefs(old)
+	return errors.Join(errs...)
+}
+
+// asSource describes the current state for writePrefs.
+func (s *Store) asSource() source {
+	src := newSource()
+	for _, r := range s.records {
+		src.add(r)
+	}
+	return src
+}
+
+func sameRecord(a, b record) bool {
+	return a.Address == b.Address && a.BaseURL == b.BaseURL && a.PlainHTTP == b.PlainHTTP &&
+		a.ClientKey == b.ClientKey && a.ClientSecret == b.ClientSecret && a.ClientExpiresAt.Equal(b.ClientExpiresAt) &&
+		a.Token == b.Token && a.TokenSecret == b.TokenSecret &&
+		a.DisplayName == b.DisplayName && a.AvatarURL == b.AvatarURL && a.ConnectedAt.Equal(b.ConnectedAt)
+}
+
+// canonical checks address and returns it in canonical form.
+func canonical(address string) (string, error) {
+	a, err := pumpauth.ParseAddress(address)
+	if err != nil {
+		return "", fmt.Errorf("persist: %w", err)
+	}
+	return a, nil
+}
+
+// Notice is a message for the person using the app, in plain words, about
+// settings that had to be recovered when the store was opened; "" when
+// nothing happened.
+func (s *Store) Notice() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.notice
+}
+
+// Accounts returns every stored account, sorted by address.
+func (s *Store) Accounts() []Account {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Account, 0, len(s.records))
+	for _, a := range slices.Sorted(maps.Keys(s.records)) {
+		out = append(out, s.records[a].account())
+	}
+	return out
+}
+
+// Account returns the account stored under address (in any form
+// pumpauth.ParseAddress accepts).
+func (s *Store) Account(address string) (Account, bool) {
+	a, err := canonical(address)
+	if err != nil {
+		return Account{}, false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.records[a]
+	return r.account(), ok
+}
+
+// Current returns the account in use, if any.
+func (s *Store) Current() (Account, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.records[s.current]
+	return r.account(), ok
+}
+
+// SetCurrent makes the account stored under address the one in use; ""
+// means none.
+func (s *Store) SetCurrent(address string) error {
+	a := ""
+	if address != "" {
+		var err error
+		if a, err = canonical(address); err != nil {
+			return err
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.update(func(records map[string]record, current *string) error {
+		if _, ok := records[a]; !ok && a != "" {
+			return ErrUnknownAccount
+		}
+		*current = a
+		return nil
+	})
+}
+
+// SaveRegistration stores the client credentials c that Register returned
+// for the account at address, with the server's base URL (kept as it was
+// when "") and whether plain http is allowed. Call it as soon as Register
+// returns, before the browser step, so a later attempt never registers
+// again. It creates the account if needed and keeps its token, unless the
+// client key changed: a token belongs to the client that obtained it.
+func (s *Store) SaveRegistration(address string, c pumpauth.Client, baseURL string, plainHTTP bool) error {
+	a, err := canonical(address)
+	if err != nil {
+		return err
+	}
+	if c.Key == "" {
+		return errors.New("persist: registration without a client key")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.update(func(records map[string]record, _ *string) error {
+		r, ok := records[a]
+		if !ok {
+			r = record{Address: a}
+		}
+		if r.ClientKey != "" && r.ClientKey != c.Key {
+			r.Token, r.TokenSecret = "", ""
+		}
+		r.ClientKey, r.ClientSecret, r.ClientExpiresAt = c.Key, c.Secret, cleanTime(c.ExpiresAt)
+		if baseURL != "" {
+			r.BaseURL = baseURL
+		}
+		r.PlainHTTP = plainHTTP
+		records[a] = r
+		return nil
+	})
+}
+
+// SaveToken stores the access token and the profile's name and avatar for
+// the account at address, which must have been registered (see
+// SaveRegistration); it sets ConnectedAt to now and makes the account
+// current. The name is p.Name(): the display name, or the nickname.
+func (s *Store) SaveToken(address string, t pumpauth.Token, p pumpauth.Profile) error {
+	a, err := canonical(address)
+	if err != nil {
+		return err
+	}
+	if t.Token == "" {
+		return errors.New("persist: empty access token")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.update(func(records map[string]record, current *string) error {
+		r, ok := records[a]
+		if !ok {
+			return ErrUnknownAccount
+		}
+		r.Token, r.TokenSecret = t.Token, t.Secret
+		r.DisplayName, r.AvatarURL = p.Name(), p.ImageURL
+		r.ConnectedAt = cleanTime(s.now())
+		records[a] = r
+		*current = a
+		return nil
+	})
+}
+
+// ClearToken drops the access token of the account at address (the server
+// rejected it) and keeps the registration. An unknown account is no error.
+func (s *Store) ClearToken(address string) error {
+	return s.edit(address, func(r *record) {
+		r.Token, r.TokenSecret = "", ""
+	})
+}
+
+// ClearClient drops the client credentials and the token of the account at
+// address (the server forgot this application), so the next connection
+// registers again. An unknown account is no error.
+func (s *Store) ClearClient(address string) error {
+	return s.edit(address, func(r *record) {
+		r.ClientKey, r.ClientSecret, r.ClientExpiresAt = "", "", time.Time{}
+		r.Token, r.TokenSecret = "", ""
+	})
+}
+
+// edit changes the account at address, if there is one.
+func (s *Store) edit(address string, change func(*record)) error {
+	a, err := canonical(address)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.update(func(records map[string]record, _ *string) error {
+		if r, ok := records[a]; ok {
+			change(&r)
+			records[a] = r
+		}
+		return nil
+	})
+}
+
+// Forget removes the account at address and every secret of it: from the
+// preferences, from the backup, and from any damaged copy of the settings
+// file kept aside (such a copy is deleted). An unknown account is no error.
+func (s *Store) Forget(address string) error {
+	a, err := canonical(address)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	err = s.update(func(records map[string]record, current *string) error {
+		delete(records, a)
+		if *current == a {
+			*current = ""
+		}
+		return nil
+	})
+	if s.path != "" {
+		// Also when it was not stored (any more): a damaged copy may hold it.
+		if serr := scrubDamagedCopies(s.path, a); serr != nil {
+			err = errors.Join(err, fmt.Errorf("persist: removing old copies of the settings: %w", serr))
+		}
+	}
+	return err
+}
