@@ -4,7 +4,7 @@ SHELL := /bin/bash
 GO    ?= go
 export LANG := en_US.UTF-8
 
-.PHONY: run demo build test test-unit test-fuzz test-e2e fuzz deps-build deps-test clean
+.PHONY: run demo build test test-quick test-fuzz test-realprefs test-e2e fuzz screenshots bench deps-build deps-test clean
 
 run: deps-build
 	$(GO) build -o pumpconnect .
@@ -23,11 +23,22 @@ deps-build:
 deps-test:
 	@scripts/install-deps.sh test
 
-test: deps-test
-	$(GO) vet ./...
-	$(GO) test -race -count=1 ./...
+# Everything CI runs (.ci/run).
+test: test-quick
 	$(MAKE) --no-print-directory test-fuzz
+	$(MAKE) --no-print-directory test-realprefs
 	$(MAKE) --no-print-directory test-e2e
+	$(MAKE) --no-print-directory package-test
+
+test-quick: deps-test
+	$(GO) vet ./...
+	$(GO) vet -tags e2e .
+	$(GO) test -race -count=1 ./...
+
+# persist against the real Fyne preferences file (needs cgo; no -race, which
+# would rebuild the GL driver's C code).
+test-realprefs: deps-test
+	$(GO) test -tags realprefs -count=1 ./persist/
 
 # A short run of every fuzz target (the longer run is `make fuzz`).
 FUZZTIME ?= 10s
@@ -45,6 +56,12 @@ fuzz:
 # The real window under Xvfb; screenshots land in artifacts/e2e/.
 test-e2e: deps-test
 	$(GO) test -tags e2e -count=1 -timeout 20m -run 'E2E' -v .
+
+screenshots: deps-test
+	UPDATE_SCREENSHOTS=1 $(GO) test -tags e2e -count=1 -timeout 20m -run 'E2E' .
+
+bench: deps-test
+	scripts/bench-startup.sh
 
 clean:
 	rm -rf pumpconnect dist build artifacts

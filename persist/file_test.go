@@ -3,6 +3,7 @@ package persist
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -21,11 +22,9 @@ func appDir(t *testing.T) (dir, path string) {
 
 // reopen is a restart of the app: preferences loaded from the file as Fyne
 // would, and a new store on them.
-func reopen(t *testing.T, path string) (*Store, []byte) {
+func reopen(t *testing.T, path string) *Store {
 	t.Helper()
-	prefs := filePrefs(t, path)
-	s := openStore(t, prefs, path)
-	return s, nil
+	return openStore(t, filePrefs(t, path), path)
 }
 
 func readFile(t *testing.T, path string) []byte {
@@ -323,8 +322,12 @@ func TestCorruptionRecovery(t *testing.T) {
 				}
 				assertMode(t, backupPath(dir), 0o600)
 			}
-			for what, src := range map[string]source{"preferences file": onDisk, "backup": bk.source()} {
-				if keys := slices.Sorted(mapsKeys(src.records)); !slices.Equal(keys, tt.want) && (what != "backup" || ok) {
+			copiesOnDisk := map[string]source{"preferences file": onDisk}
+			if ok {
+				copiesOnDisk["backup"] = bk.source()
+			}
+			for what, src := range copiesOnDisk {
+				if keys := slices.Sorted(maps.Keys(src.records)); !slices.Equal(keys, tt.want) {
 					t.Errorf("%s holds %v, want %v", what, keys, tt.want)
 				}
 			}
@@ -334,7 +337,7 @@ func TestCorruptionRecovery(t *testing.T) {
 			}
 
 			// A restart after the recovery: nothing more to recover.
-			s3, _ := reopen(t, path)
+			s3 := reopen(t, path)
 			if n := s3.Notice(); n != "" {
 				t.Errorf("second open: Notice() = %q", n)
 			}
@@ -342,16 +345,6 @@ func TestCorruptionRecovery(t *testing.T) {
 				t.Errorf("second open: accounts %v, want %v", addresses(s3.Accounts()), tt.want)
 			}
 		})
-	}
-}
-
-func mapsKeys[V any](m map[string]V) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
 	}
 }
 
@@ -386,7 +379,7 @@ func TestKillMidFlow(t *testing.T) {
 			must(t, s.SaveRegistration(alice, client("alice"), "https://pump.example", false))
 			tt.after(t, path, before)
 
-			s2, _ := reopen(t, path)
+			s2 := reopen(t, path)
 			a, ok := s2.Account(alice)
 			if !ok || a.ClientKey != "key-alice" || a.ClientSecret != "client-secret-alice" || a.HasToken() {
 				t.Fatalf("after restart: %+v, %v", a, ok)
@@ -470,7 +463,7 @@ func TestOpenCleansUp(t *testing.T) {
 	leftover := filepath.Join(dir, strings.Replace(tempPattern, "*", "999", 1))
 	writeFile(t, leftover, []byte(`{"schema":1,"accounts":[{"addr`), 0o600)
 	writeFile(t, path, []byte("{"), 0o600)
-	s2, _ := reopen(t, path)
+	s2 := reopen(t, path)
 	if _, err := os.Stat(leftover); !isNotExist(err) {
 		t.Errorf("temp file still there: %v", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net"
 	"os"
@@ -143,7 +144,11 @@ func (inst *Instance) serve() {
 			if errors.Is(err, net.ErrClosed) {
 				return
 			}
-			continue // a failed connection; keep serving
+			// A failed connection (or out of file descriptors): keep
+			// serving, without spinning.
+			t := time.NewTimer(connectRetry)
+			<-t.C
+			continue
 		}
 		inst.wg.Add(1)
 		go inst.handle(c)
@@ -156,7 +161,7 @@ func (inst *Instance) handle(c net.Conn) {
 	if c.SetDeadline(time.Now().Add(connectionTimeout)) != nil {
 		return
 	}
-	line, err := bufio.NewReader(&limitReader{c, 64}).ReadString('\n')
+	line, err := bufio.NewReader(io.LimitReader(c, 64)).ReadString('\n')
 	if err != nil || strings.TrimSpace(line) != activateMessage {
 		return
 	}
@@ -164,24 +169,6 @@ func (inst *Instance) handle(c net.Conn) {
 		inst.onActivate()
 	}
 	_, _ = c.Write([]byte(activateReply + "\n"))
-}
-
-// limitReader reads at most n bytes of a connection.
-type limitReader struct {
-	c net.Conn
-	n int
-}
-
-func (l *limitReader) Read(p []byte) (int, error) {
-	if l.n <= 0 {
-		return 0, errors.New("persist: instance: message too long")
-	}
-	if len(p) > l.n {
-		p = p[:l.n]
-	}
-	n, err := l.c.Read(p)
-	l.n -= n
-	return n, err
 }
 
 // Close stops listening, waits for activations in progress, removes the

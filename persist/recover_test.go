@@ -2,6 +2,7 @@ package persist
 
 import (
 	"bytes"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -88,10 +89,10 @@ func TestScanLenient(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			src := scanLenient([]byte(tt.in))
-			if got := slices.Sorted(mapsKeys(src.records)); !slices.Equal(got, tt.records) && len(got)+len(tt.records) > 0 {
+			if got := slices.Sorted(maps.Keys(src.records)); !slices.Equal(got, tt.records) && len(got)+len(tt.records) > 0 {
 				t.Errorf("records %v, want %v", got, tt.records)
 			}
-			if got := slices.Sorted(mapsKeys(src.seen)); !slices.Equal(got, tt.seen) && len(got)+len(tt.seen) > 0 {
+			if got := slices.Sorted(maps.Keys(src.seen)); !slices.Equal(got, tt.seen) && len(got)+len(tt.seen) > 0 {
 				t.Errorf("seen %v, want %v", got, tt.seen)
 			}
 			if src.revision != tt.revision {

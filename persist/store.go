@@ -159,7 +159,7 @@ func (s *Store) open() error {
 	}
 
 	s.load(m)
-	s.writePrefs(live)
+	// The backup first, as in update.
 	want := s.backup().encode()
 	if len(m.records) > 0 || haveBackup {
 		if have, err := os.ReadFile(backupPath(dir)); err != nil || !bytes.Equal(have, want) {
@@ -168,6 +168,7 @@ func (s *Store) open() error {
 			}
 		}
 	}
+	s.writePrefs(live)
 	return nil
 }
 

@@ -1,0 +1,91 @@
+package persist_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/pumpconnect/pumpconnect/persist"
+	"github.com/pumpconnect/pumpconnect/pumpauth"
+)
+
+func ExampleStore() {
+	// In the app: a := app.NewWithID(...); prefs := a.Preferences() and
+	// path := persist.PreferencesPath(a.Storage().RootURI().Path()).
+	// Here: in-memory preferences, so no file.
+	prefs := test.NewApp().Preferences()
+	store, err := persist.NewStore(prefs, "")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	if n := store.Notice(); n != "" {
+		fmt.Println(n) // the GUI shows it in a dialog
+	}
+
+	// Register returned: save the client at once, before the browser step.
+	c := pumpauth.Client{Key: "client-id", Secret: "client-secret", ExpiresAt: time.Time{}}
+	if err := store.SaveRegistration("alice@pump.example", c, "https://pump.example", false); err != nil {
+		fmt.Println(err)
+		return
+	}
+	a, _ := store.Account("alice@pump.example")
+	fmt.Println("registered:", a.Address, a.ClientKey, "token:", a.HasToken())
+
+	// The person approved: save the token and who they are.
+	t := pumpauth.Token{Token: "access-token", Secret: "token-secret"}
+	p := pumpauth.Profile{PreferredUsername: "alice", DisplayName: "Alice Example"}
+	if err := store.SaveToken("alice@pump.example", t, p); err != nil {
+		fmt.Println(err)
+		return
+	}
+	cur, _ := store.Current()
+	fmt.Println("current:", cur.DisplayName, cur.HasToken())
+
+	// Next start: pumpauth.New(cur.Client("Pump Connect"), pumpauth.WithToken(cur.PumpToken())).
+	fmt.Println(cur.Client("Pump Connect").Webfinger)
+
+	if err := store.Forget("alice@pump.example"); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("accounts left:", len(store.Accounts()))
+	// Output:
+	// registered: alice@pump.example client-id token: false
+	// current: Alice Example true
+	// alice@pump.example
+	// accounts left: 0
+}
+
+func ExampleAcquireInstance() {
+	dir, cleanup := exampleDir()
+	defer cleanup()
+	inst, alreadyRunning, err := persist.AcquireInstance(dir, func() {
+		// In the app: fyne.Do(func() { w.Show(); w.RequestFocus() })
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	if alreadyRunning {
+		return // main: os.Exit(0); the running copy comes to the front
+	}
+	defer inst.Close()
+
+	_, second, _ := persist.AcquireInstance(dir, nil) // what a second copy sees
+	fmt.Println("second copy already running:", second)
+	// Output:
+	// second copy already running: true
+}
+
+// exampleDir returns a private temporary directory.
+func exampleDir() (string, func()) {
+	dir, err := os.MkdirTemp("", "pc")
+	if err != nil {
+		panic(err)
+	}
+	return filepath.Join(dir, "app"), func() { os.RemoveAll(dir) }
+}

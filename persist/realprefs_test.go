@@ -1,0 +1,200 @@
+//go:build realprefs
+
+// These tests use the real Fyne app and its file-backed preferences (cgo and
+// GL to build, no display needed): go test -tags realprefs ./persist/
+//
+// Each step runs in a new process (the test binary re-executed), like a
+// start of the app, with HOME and XDG_CONFIG_HOME in a temporary directory.
+// The Fyne event loop never runs there, so Fyne saves the preferences file
+// for the first change of a process only (later ones wait for the loop, as
+// they do for 100 ms in the app): each step makes at most one change.
+
+package persist
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/app"
+)
+
+const (
+	realStepEnv  = "PERSIST_REALPREFS_STEP" // "open" or "register"
+	realAppID    = "io.github.pumpconnect.PumpConnect"
+	reportPrefix = "REPORT "
+)
+
+func init() { helpers["realprefs"] = realPrefsHelper }
+
+// realReport is what a step saw.
+type realReport struct {
+	Path          string      // the preferences file
+	ModeAfterOpen fs.FileMode // before any change
+	ModeAfterSave fs.FileMode
+	DirMode       fs.FileMode
+	Notice        string
+	Accounts      []string
+	AliceKey      string
+	Err           string
+}
+
+// realPrefsHelper is one start of the app.
+func realPrefsHelper() int {
+	var r realReport
+	defer func() {
+		out, _ := json.Marshal(r)
+		fmt.Println(reportPrefix + string(out))
+	}()
+	a := app.NewWithID(realAppID)
+	r.Path = PreferencesPath(a.Storage().RootURI().Path())
+	s, err := NewStore(a.Preferences(), r.Path)
+	if err != nil {
+		r.Err = err.Error()
+		return 1
+	}
+	r.ModeAfterOpen = modeOf(r.Path)
+	r.DirMode = modeOf(filepath.Dir(r.Path))
+	if os.Getenv(realStepEnv) == "register" {
+		if err := s.SaveRegistration(alice, client("alice"), "https://pump.example", false); err != nil {
+			r.Err = err.Error()
+			return 1
+		}
+	}
+	r.ModeAfterSave = modeOf(r.Path)
+	r.Notice = s.Notice()
+	r.Accounts = addresses(s.Accounts())
+	if acc, ok := s.Account(alice); ok {
+		r.AliceKey = acc.ClientKey + "/" + acc.ClientSecret
+	}
+	return 0
+}
+
+func modeOf(path string) fs.FileMode {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return 0
+	}
+	return fi.Mode().Perm()
+}
+
+// realStep starts the app (the helper) with its config under home.
+func realStep(t *testing.T, home, step string) realReport {
+	t.Helper()
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(),
+		helperEnv+"=realprefs", realStepEnv+"="+step,
+		"HOME="+home, "USERPROFILE="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"),
+		"LANG=en_US.UTF-8")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("step %s: %v\n%s%s", step, err, out, stderr.Bytes())
+	}
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	for sc.Scan() {
+		if line, ok := strings.CutPrefix(sc.Text(), reportPrefix); ok {
+			var r realReport
+			must(t, json.Unmarshal([]byte(line), &r))
+			if r.Err != "" {
+				t.Fatalf("step %s: %s", step, r.Err)
+			}
+			if !strings.HasPrefix(r.Path, home) {
+				t.Fatalf("step %s: preferences at %s, not under %s", step, r.Path, home)
+			}
+			return r
+		}
+	}
+	t.Fatalf("step %s: no report in %q (stderr %q)", step, out, stderr.Bytes())
+	return realReport{}
+}
+
+func wantMode(t *testing.T, what string, got, want fs.FileMode) {
+	t.Helper()
+	if runtime.GOOS != "windows" && got != want {
+		t.Errorf("%s: mode %#o, want %#o", what, got, want)
+	}
+}
+
+// TestRealPreferencesFile: registration saved in one start is there at the
+// next, and the file Fyne writes is 0600 from the start.
+func TestRealPreferencesFile(t *testing.T) {
+	home := t.TempDir()
+	r := realStep(t, home, "register")
+	wantMode(t, "preferences file after open", r.ModeAfterOpen, 0o600)
+	wantMode(t, "preferences file after a save", r.ModeAfterSave, 0o600)
+	wantMode(t, "config directory", r.DirMode, 0o700)
+	wantMode(t, "backup", modeOf(backupPath(filepath.Dir(r.Path))), 0o600)
+	data := readFile(t, r.Path)
+	if !bytes.Contains(data, []byte(`"`+keyAccountPrefix+alice+`"`)) {
+		t.Fatalf("Fyne did not write the registration: %s", data)
+	}
+	if _, err := parseStrict(data); err != nil {
+		t.Fatalf("the real file is not valid: %v", err)
+	}
+
+	// The app was killed after the registration: the next start has it.
+	r = realStep(t, home, "open")
+	if r.Notice != "" || r.AliceKey != "key-alice/client-secret-alice" {
+		t.Fatalf("after restart: notice %q, alice %q", r.Notice, r.AliceKey)
+	}
+	wantMode(t, "preferences file", modeOf(r.Path), 0o600)
+}
+
+// TestRealPreferencesExistingFile: a file Fyne created 0644 (by an older
+// version) becomes 0600 at open, and keeps its values.
+func TestRealPreferencesExistingFile(t *testing.T) {
+	home := t.TempDir()
+	r := realStep(t, home, "open") // finds out where the file goes
+	must(t, os.Chmod(filepath.Dir(r.Path), 0o755))
+	writeFile(t, r.Path, []byte(`{"window.width":800}`+"\n"), 0o644)
+	r = realStep(t, home, "open")
+	wantMode(t, "preferences file after open", r.ModeAfterOpen, 0o600)
+	wantMode(t, "config directory", r.DirMode, 0o700)
+	if got := string(readFile(t, r.Path)); got != `{"window.width":800}`+"\n" {
+		t.Errorf("file content changed: %q", got)
+	}
+}
+
+// TestRealPreferencesTruncated: a real file cut short in the middle of an
+// account (a crash while Fyne rewrote it) is recovered at the next start.
+func TestRealPreferencesTruncated(t *testing.T) {
+	home := t.TempDir()
+	r := realStep(t, home, "register")
+	data := readFile(t, r.Path)
+	writeFile(t, r.Path, cutIn(data, keyAccountPrefix+alice), 0o600)
+
+	r = realStep(t, home, "open")
+	if want := "Pump Connect's settings file was damaged. Your account was restored."; r.Notice != want {
+		t.Errorf("Notice() = %q, want %q", r.Notice, want)
+	}
+	if r.AliceKey != "key-alice/client-secret-alice" {
+		t.Fatalf("alice not restored: %q", r.AliceKey)
+	}
+	copies := damagedCopies(r.Path)
+	if len(copies) != 1 {
+		t.Fatalf("damaged copies: %v", copies)
+	}
+	wantMode(t, "damaged copy", modeOf(copies[0]), 0o600)
+	wantMode(t, "preferences file", modeOf(r.Path), 0o600)
+	if data := readFile(t, r.Path); !bytes.Contains(data, []byte("client-secret-alice")) {
+		t.Errorf("Fyne did not write the restored account: %s", data)
+	} else if _, err := parseStrict(data); err != nil {
+		t.Errorf("the rewritten file is not valid: %v", err)
+	}
+
+	// And the start after that is a normal one.
+	r = realStep(t, home, "open")
+	if r.Notice != "" || r.AliceKey != "key-alice/client-secret-alice" {
+		t.Errorf("next start: notice %q, alice %q", r.Notice, r.AliceKey)
+	}
+}
