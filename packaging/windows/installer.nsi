@@ -1,0 +1,151 @@
+; Pump Connect installer for Windows (NSIS 3). Built by packaging/package.sh:
+;   makensis -DAPP_NAME=… -DAPP_ID=… -DVERSION=0.1.0 -DBUILD=1 -DAPP_EXE=…exe -DICON=…ico -DOUT_FILE=…exe
+;            [-DSIGN_SCRIPT=…/sign.sh] installer.nsi
+;
+; Per-user install, no administrator rights: %LOCALAPPDATA%\Programs\Pump Connect, a Start-menu
+; shortcut, and an uninstaller registered under HKCU (Settings → Apps). The uninstaller asks,
+; default No, before deleting the user's saved accounts (%APPDATA%\fyne\<app ID>).
+
+Unicode true
+ManifestDPIAware true
+ManifestSupportedOS all
+
+!macro REQUIRE NAME
+  !ifndef ${NAME}
+    !error "define ${NAME} with -D${NAME}=… (see packaging/package.sh)"
+  !endif
+!macroend
+!insertmacro REQUIRE APP_NAME
+!insertmacro REQUIRE APP_ID
+!insertmacro REQUIRE VERSION
+!insertmacro REQUIRE BUILD
+!insertmacro REQUIRE APP_EXE
+!insertmacro REQUIRE ICON
+!insertmacro REQUIRE OUT_FILE
+
+!define EXE_NAME "${APP_NAME}.exe"
+!define UNINSTALLER "Uninstall ${APP_NAME}.exe"
+!define UNINST_KEY "Software\Microsoft\Windows\CurrentVersion\Uninstall\${APP_ID}"
+; Where Fyne keeps the app's preferences (the stored accounts) on Windows.
+!define DATA_DIR "$APPDATA\fyne\${APP_ID}"
+; GLFW's window class, to spot a running Pump Connect before replacing or removing it.
+!define WINDOW_CLASS "GLFW30"
+
+!include "MUI2.nsh"
+!include "FileFunc.nsh"
+!include "LogicLib.nsh"
+!include "x64.nsh"
+
+Name "${APP_NAME}"
+OutFile "${OUT_FILE}"
+InstallDir "$LOCALAPPDATA\Programs\${APP_NAME}"
+InstallDirRegKey HKCU "${UNINST_KEY}" "InstallLocation"
+RequestExecutionLevel user
+SetCompressor /SOLID lzma
+BrandingText "${APP_NAME} ${VERSION}"
+ShowInstDetails nevershow
+ShowUninstDetails nevershow
+
+VIProductVersion "${VERSION}.${BUILD}"
+VIFileVersion "${VERSION}.${BUILD}"
+VIAddVersionKey "ProductName" "${APP_NAME}"
+VIAddVersionKey "FileDescription" "${APP_NAME} ${VERSION} installer"
+VIAddVersionKey "FileVersion" "${VERSION}.${BUILD}"
+VIAddVersionKey "ProductVersion" "${VERSION}"
+VIAddVersionKey "LegalCopyright" "The ${APP_NAME} authors"
+
+!ifdef SIGN_SCRIPT
+  ; Sign the uninstaller as makensis writes it out (the installer is signed after the build).
+  !uninstfinalize '"${SIGN_SCRIPT}" "%1"' = 0
+!endif
+
+!define MUI_ICON "${ICON}"
+!define MUI_UNICON "${ICON}"
+!define MUI_ABORTWARNING
+!define MUI_WELCOMEPAGE_TEXT "This will install ${APP_NAME} ${VERSION} for you (no administrator rights needed).$\r$\n$\r$\n${APP_NAME} connects this computer to your pump.io account.$\r$\n$\r$\nClick Install to continue."
+!define MUI_FINISHPAGE_RUN "$INSTDIR\${EXE_NAME}"
+!define MUI_FINISHPAGE_RUN_TEXT "Start ${APP_NAME} now"
+
+!define MUI_PAGE_CUSTOMFUNCTION_SHOW WelcomeShow
+!insertmacro MUI_PAGE_WELCOME
+!insertmacro MUI_PAGE_INSTFILES
+!insertmacro MUI_PAGE_FINISH
+
+!insertmacro MUI_UNPAGE_CONFIRM
+!insertmacro MUI_UNPAGE_INSTFILES
+
+!insertmacro MUI_LANGUAGE "English"
+
+Function WelcomeShow
+  ; The welcome page's Next button installs straight away.
+  GetDlgItem $0 $HWNDPARENT 1
+  SendMessage $0 ${WM_SETTEXT} 0 "STR:&Install"
+FunctionEnd
+
+!macro WAIT_FOR_APP_TO_CLOSE UN
+Function ${UN}WaitForAppToClose
+  loop:
+    FindWindow $0 "${WINDOW_CLASS}" "${APP_NAME}"
+    ${If} $0 <> 0
+      MessageBox MB_RETRYCANCEL|MB_ICONEXCLAMATION "${APP_NAME} is running. Please close it, then click Retry." /SD IDCANCEL IDRETRY loop
+      Abort
+    ${EndIf}
+FunctionEnd
+!macroend
+!insertmacro WAIT_FOR_APP_TO_CLOSE ""
+!insertmacro WAIT_FOR_APP_TO_CLOSE "un."
+
+Function .onInit
+  ${IfNot} ${RunningX64}
+    MessageBox MB_OK|MB_ICONSTOP "${APP_NAME} needs 64-bit Windows." /SD IDOK
+    Abort
+  ${EndIf}
+  SetShellVarContext current
+FunctionEnd
+
+Section "Install"
+  SetShellVarContext current
+  Call WaitForAppToClose
+  SetOutPath "$INSTDIR"
+  File "/oname=${EXE_NAME}" "${APP_EXE}"
+  WriteUninstaller "$INSTDIR\${UNINSTALLER}"
+
+  CreateShortcut "$SMPROGRAMS\${APP_NAME}.lnk" "$INSTDIR\${EXE_NAME}" "" "$INSTDIR\${EXE_NAME}" 0 \
+    SW_SHOWNORMAL "" "Connect to your pump.io account"
+
+  WriteRegStr HKCU "${UNINST_KEY}" "DisplayName" "${APP_NAME}"
+  WriteRegStr HKCU "${UNINST_KEY}" "DisplayVersion" "${VERSION}"
+  WriteRegStr HKCU "${UNINST_KEY}" "Publisher" "The ${APP_NAME} authors"
+  WriteRegStr HKCU "${UNINST_KEY}" "DisplayIcon" "$INSTDIR\${EXE_NAME},0"
+  WriteRegStr HKCU "${UNINST_KEY}" "InstallLocation" "$INSTDIR"
+  WriteRegStr HKCU "${UNINST_KEY}" "UninstallString" '"$INSTDIR\${UNINSTALLER}"'
+  WriteRegStr HKCU "${UNINST_KEY}" "QuietUninstallString" '"$INSTDIR\${UNINSTALLER}" /S'
+  WriteRegDWORD HKCU "${UNINST_KEY}" "NoModify" 1
+  WriteRegDWORD HKCU "${UNINST_KEY}" "NoRepair" 1
+  ${GetSize} "$INSTDIR" "/S=0K" $0 $1 $2
+  WriteRegDWORD HKCU "${UNINST_KEY}" "EstimatedSize" "$0"
+SectionEnd
+
+Function un.onInit
+  SetShellVarContext current
+FunctionEnd
+
+Section "Uninstall"
+  SetShellVarContext current
+  Call un.WaitForAppToClose
+  Delete "$INSTDIR\${EXE_NAME}"
+  Delete "$INSTDIR\${UNINSTALLER}"
+  RMDir "$INSTDIR"
+  Delete "$SMPROGRAMS\${APP_NAME}.lnk"
+  DeleteRegKey HKCU "${UNINST_KEY}"
+
+  ; The saved accounts are the user's: only remove them when asked to (default No; silent
+  ; uninstalls keep them).
+  IfFileExists "${DATA_DIR}\*.*" 0 done
+  MessageBox MB_YESNO|MB_ICONQUESTION|MB_DEFBUTTON2 \
+    "Also remove your saved ${APP_NAME} accounts from this computer?$\r$\n$\r$\nChoose No to keep them, for example if you will install ${APP_NAME} again." \
+    /SD IDNO IDNO done
+  RMDir /r "${DATA_DIR}"
+  RMDir "$APPDATA\fyne" ; only if no other Fyne app keeps its settings there
+  done:
+SectionEnd
