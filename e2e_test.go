@@ -9,7 +9,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -63,17 +62,54 @@ func TestE2EConnectRestartReconnect(t *testing.T) {
 	e.waitText("pump.io address", 20*time.Second)
 	e.screenshot("address")
 
-	// 2. Type the address and press Enter: the three actions start here.
-	e.xdotool("type", "--delay", "20", e.srv.Address("alice"))
+	// 2. A typo is explained inline, in words.
+	e.xdotool("type", "--delay", "20", "alice")
+	e.xdotool("key", "Return")
+	e.waitText("needs an @", 10*time.Second)
+	e.screenshot("address-invalid")
+
+	// 3. An unknown user: an error screen in one sentence, with Retry and Details;
+	// Escape goes back to the address, kept.
+	e.replaceAddress(e.srv.Address("nobody"))
+	e.xdotool("key", "Return")
+	e.waitText("doesn't know this user", 15*time.Second)
+	e.screenshot("problem")
+	if n := e.srv.Requests(pumptest.Register); n != 0 {
+		t.Fatalf("an unknown user was registered (%d)", n)
+	}
+	e.xdotool("key", "Escape")
+	e.waitText("pump.io address", 10*time.Second)
+
+	// 4. The right address and Enter: contacting the server (slowed down to be seen).
+	e.srv.SetFault(pumptest.Register, pumptest.Fault{Delay: 3 * time.Second})
+	e.replaceAddress(e.srv.Address("alice"))
 	e.screenshot("address-typed")
 	e.xdotool("key", "Return")
+	e.waitText("Contacting", 10*time.Second)
+	e.screenshot("contacting")
+	e.srv.ClearFaults()
 
-	// 3. The browser is "opened" on the authorize page; the app waits.
-	authURL := e.waitBrowserURL(20 * time.Second)
+	// 5. The browser is "opened" on the authorize page; the app waits.
+	e.waitBrowserURL(20 * time.Second)
 	e.waitText("browser", 10*time.Second)
 	e.screenshot("approve-in-browser")
 
-	// 4. The person approves; the callback reaches the app by itself.
+	// 6. "Enter a code instead" shows the copy-paste fallback; Cancel leaves it.
+	e.clickText("code")
+	e.waitText("Paste the code", 10*time.Second)
+	e.screenshot("enter-code")
+	e.xdotool("key", "Escape")
+	e.waitText("pump.io address", 10*time.Second)
+
+	// 7. Connect again: the stored registration is reused, the browser opens again.
+	opened := e.browserURLs()
+	e.xdotool("key", "Return")
+	authURL := e.waitBrowserURLAfter(opened, 20*time.Second)
+	if n := e.srv.Requests(pumptest.Register); n != 1 {
+		t.Fatalf("%d registrations after cancelling and connecting again, want 1", n)
+	}
+
+	// 8. The person approves; the callback reaches the app by itself.
 	a, err := e.srv.Approve(context.Background(), authURL, "alice", "wonderland")
 	if err != nil {
 		t.Fatalf("approve: %v", err)
@@ -92,9 +128,10 @@ func TestE2EConnectRestartReconnect(t *testing.T) {
 		t.Fatalf("%d registrations, want 1", n)
 	}
 
-	// 5. Restart: it reconnects with the stored credentials, no new registration.
+	// 9. Restart: it reconnects with the stored credentials, no new registration.
 	e.stopApp()
 	whoami := e.srv.Requests(pumptest.Whoami)
+	requestTokens := e.srv.Requests(pumptest.RequestToken)
 	e.startApp()
 	e.waitText("Connected as", 20*time.Second)
 	e.screenshot("reconnected")
@@ -104,7 +141,7 @@ func TestE2EConnectRestartReconnect(t *testing.T) {
 	if e.srv.Requests(pumptest.Whoami) <= whoami {
 		t.Fatal("restart showed Connected without asking the server (no whoami)")
 	}
-	if n := e.srv.Requests(pumptest.RequestToken); n != 1 {
+	if n := e.srv.Requests(pumptest.RequestToken); n != requestTokens {
 		t.Fatalf("restart asked for a new request token (%d)", n)
 	}
 	e.stopApp()
@@ -224,12 +261,25 @@ func (e *e2e) xdotool(args ...string) string {
 	return string(out)
 }
 
-// screenshot saves the whole screen as NN-name.png.
+// xdotoolQuiet runs xdotool and returns its output, or "" when it fails.
+func (e *e2e) xdotoolQuiet(args ...string) string {
+	cmd := exec.Command("xdotool", args...)
+	cmd.Env = e.env()
+	out, _ := cmd.Output()
+	return string(out)
+}
+
+// screenshot saves the window as NN-name.png.
 func (e *e2e) screenshot(name string) string {
 	e.t.Helper()
 	e.shotStep++
 	path := filepath.Join(e.shots, fmt.Sprintf("%02d-%s.png", e.shotStep, name))
-	cmd := exec.Command("import", "-window", "root", path)
+	// The window alone (what the person sees); the whole screen when it is not found.
+	target := "root"
+	if id := strings.Fields(e.xdotoolQuiet("search", "--onlyvisible", "--name", "^Pump Connect$")); len(id) > 0 {
+		target = id[0]
+	}
+	cmd := exec.Command("import", "-window", target, path)
 	cmd.Env = e.env()
 	if out, err := cmd.CombinedOutput(); err != nil {
 		e.t.Fatalf("screenshot: %v\n%s", err, out)
@@ -267,22 +317,69 @@ func (e *e2e) waitText(want string, limit time.Duration) {
 	e.t.Fatalf("the screen never showed %q; it shows:\n%s", want, last)
 }
 
+// browserURLs are the URLs the fake browser was asked to open so far.
+func (e *e2e) browserURLs() []string {
+	b, err := os.ReadFile(e.urls)
+	if err != nil {
+		return nil
+	}
+	return strings.Fields(string(b))
+}
+
 func (e *e2e) waitBrowserURL(limit time.Duration) string {
+	e.t.Helper()
+	return e.waitBrowserURLAfter(nil, limit)
+}
+
+// waitBrowserURLAfter waits for a URL opened after those in seen.
+func (e *e2e) waitBrowserURLAfter(seen []string, limit time.Duration) string {
 	e.t.Helper()
 	var url string
 	e.eventually("the app to open the browser", limit, func() bool {
-		f, err := os.Open(e.urls)
-		if err != nil {
-			return false
+		all := e.browserURLs()
+		if len(all) > len(seen) {
+			url = all[len(all)-1]
+			return true
 		}
-		defer f.Close()
-		sc := bufio.NewScanner(f)
-		for sc.Scan() {
-			url = strings.TrimSpace(sc.Text())
-		}
-		return url != ""
+		return false
 	})
 	return url
+}
+
+// replaceAddress selects what the focused field holds and types addr over it.
+func (e *e2e) replaceAddress(addr string) {
+	e.xdotool("key", "ctrl+a")
+	e.xdotool("type", "--delay", "20", addr)
+}
+
+// clickText clicks the first word on screen that OCR reads as word.
+func (e *e2e) clickText(word string) {
+	e.t.Helper()
+	path := filepath.Join(e.dir, "ocr-click.png")
+	cmd := exec.Command("import", "-window", "root", "-colorspace", "Gray", "-resize", "200%", path)
+	cmd.Env = e.env()
+	if out, err := cmd.CombinedOutput(); err != nil {
+		e.t.Fatalf("screenshot: %v\n%s", err, out)
+	}
+	out, err := exec.Command("tesseract", path, "-", "--psm", "3", "tsv").Output()
+	if err != nil {
+		e.t.Fatalf("tesseract: %v", err)
+	}
+	for _, line := range strings.Split(string(out), "\n") {
+		f := strings.Split(line, "\t")
+		if len(f) < 12 || !strings.EqualFold(strings.Trim(f[11], ".,:;"), word) {
+			continue
+		}
+		left, _ := strconv.Atoi(f[6])
+		top, _ := strconv.Atoi(f[7])
+		width, _ := strconv.Atoi(f[8])
+		height, _ := strconv.Atoi(f[9])
+		x, y := (left+width/2)/2, (top+height/2)/2
+		e.xdotool("mousemove", "--sync", strconv.Itoa(x), strconv.Itoa(y), "click", "1")
+		return
+	}
+	e.screenshot("failed-click")
+	e.t.Fatalf("no %q on screen to click", word)
 }
 
 func (e *e2e) prefsPath() string {
