@@ -215,9 +215,13 @@ var callbackTemplate = template.Must(template.New("cb").Parse(`<!doctype html>
 <style>body{font-family:system-ui,sans-serif;background:#f4f6f8;color:#1d2733;display:flex;min-height:90vh;align-items:center;justify-content:center}
 main{background:#fff;border-radius:12px;padding:2em 2.5em;box-shadow:0 2px 12px #0002;max-width:32em;text-align:center}
 h1{font-size:1.4em;margin:0 0 .6em}</style></head>
-<body><main><h1>{{.Title}}</h1><p>{{.Text}}</p></main></body></html>
+<body><main><h1>{{.Title}}</h1><p>{{.Text}}</p></main>
+<script>history.replaceState(null, "", location.pathname)</script></body></html>
 `))
 
+// callbackPage answers the browser. Its script drops the query (token,
+// verifier, state) from the address bar and the history: they are spent,
+// but nobody needs to see them.
 func callbackPage(w http.ResponseWriter, status int, c callbackContent) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
