@@ -81,7 +81,7 @@ func TestE2EConnectRestartReconnect(t *testing.T) {
 	e.waitText("pump.io address", 10*time.Second)
 
 	// 4. The right address and Enter: contacting the server (slowed down to be seen).
-	e.srv.SetFault(pumptest.Register, pumptest.Fault{Delay: 3 * time.Second})
+	e.srv.SetFault(pumptest.Register, pumptest.Fault{Delay: 6 * time.Second})
 	e.replaceAddress(e.srv.Address("alice"))
 	e.screenshot("address-typed")
 	e.xdotool("key", "Return")
