@@ -210,6 +210,10 @@ func (u *UI) reconnect(acct Account) {
 }
 
 func (u *UI) runReconnect(o *operation, acct Account) {
+	// Start runs before the window's first frame: wait until the event loop
+	// runs (fyne.DoAndWait returns only then), so nothing but reading the
+	// preferences happens before the window shows.
+	fyne.DoAndWait(func() {})
 	address := acct.Address
 	p, err := u.newPump(acct.Client(u.opts.AppName), acct.PlainHTTP, pumpauth.WithToken(acct.PumpToken()))
 	var prof pumpauth.Profile
