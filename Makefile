@@ -61,6 +61,7 @@ screenshots: deps-test
 	UPDATE_SCREENSHOTS=1 $(GO) test -tags e2e -count=1 -timeout 20m -run 'E2E' .
 
 bench: deps-test
+	$(GO) test -run '^$$' -bench . -benchmem ./pumpauth/
 	scripts/bench-startup.sh
 
 clean:
