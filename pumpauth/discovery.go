@@ -165,6 +165,9 @@ func rebase(base, href, fallback string) string {
 	return strings.ReplaceAll(out, "URI_PLACEHOLDER", "{uri}")
 }
 
+// errInsecureRedirect: the server sent us from https to plain http.
+var errInsecureRedirect = errors.New("the server redirected from https to plain http; refused")
+
 // newPlainClient is the unsigned client for discovery and registration: the
 // caller's client, refusing redirects that leave https.
 func newPlainClient(base *http.Client) *http.Client {
@@ -172,7 +175,7 @@ func newPlainClient(base *http.Client) *http.Client {
 	next := base.CheckRedirect
 	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 		if len(via) > 0 && via[0].URL.Scheme == "https" && req.URL.Scheme != "https" {
-			return errors.New("refusing a redirect from https to http")
+			return errInsecureRedirect
 		}
 		if next != nil {
 			return next(req, via)

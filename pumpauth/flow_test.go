@@ -3,8 +3,10 @@ package pumpauth
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
@@ -635,3 +637,82 @@ func isAny(err error, targets ...error) bool {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+func TestRedirectToPlainHTTPIsRefused(t *testing.T) {
+	ts := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "http://"+r.Host+r.URL.Path, http.StatusFound)
+	}))
+	defer ts.Close()
+	_, port, _ := net.SplitHostPort(ts.Listener.Addr().String())
+	hc := ts.Client()
+	tr := hc.Transport.(*http.Transport).Clone()
+	tr.DialContext = func(ctx context.Context, network, _ string) (net.Conn, error) {
+		return (&net.Dialer{}).DialContext(ctx, network, ts.Listener.Addr().String())
+	}
+	hc.Transport = tr
+	// example.com is a name the test certificate is valid for.
+	p, err := New(Client{Webfinger: "alice@example.com:" + port}, WithHTTPClient(hc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = p.Register(context.Background())
+	if !errors.Is(err, ErrHTTPSUnavailable) {
+		t.Fatalf("got %v, want ErrHTTPSUnavailable", err)
+	}
+}
+
+func TestBare401KeepsTheToken(t *testing.T) {
+	s := pumptest.NewServer()
+	defer s.Close()
+	p := newTestPump(t, s, Client{})
+	if _, err := p.Authorize(context.Background(), approveOOB(t, s)); err != nil {
+		t.Fatal(err)
+	}
+	// A proxy's login or maintenance page is not pump.io rejecting the token.
+	s.SetFault(pumptest.Whoami, pumptest.Fault{Status: 401, Body: "<h1>Authorization Required</h1>", ContentType: "text/html"})
+	_, err := p.Whoami(context.Background())
+	if errors.Is(err, ErrTokenRejected) || !errors.Is(err, ErrServer) {
+		t.Fatalf("got %v, want ErrServer and not ErrTokenRejected", err)
+	}
+}
+
+func TestSignedClientBoundsBodies(t *testing.T) {
+	big := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		chunk := make([]byte, 1<<20)
+		for i := 0; i < maxAPIBody>>20+1; i++ {
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+		}
+	}))
+	defer big.Close()
+	p, _ := New(Client{Webfinger: "alice@127.0.0.1", Key: "k", Secret: "s"}, WithToken(Token{"t", "ts"}))
+	resp, err := p.HTTPClient().Get(big.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	n, err := io.Copy(io.Discard, resp.Body)
+	if !errors.Is(err, ErrBodyTooLarge) || n != maxAPIBody {
+		t.Fatalf("read %d bytes, err %v; want %d and ErrBodyTooLarge", n, err, maxAPIBody)
+	}
+}
+
+func TestLoopbackAfterTimeoutAnswersNoSuccess(t *testing.T) {
+	l, err := listenForCallback([]string{"127.0.0.1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.expect("TOKEN")
+	if _, err := l.wait(context.Background(), time.Millisecond); !errors.Is(err, ErrAuthorizationTimeout) {
+		t.Fatalf("wait: %v", err)
+	}
+	l.abort()
+	// The listener is gone; even a handler still running could not report success.
+	assertClosed(t, l.URL())
+	select {
+	case v := <-l.verifier:
+		t.Fatalf("a verifier was delivered after the timeout: %q", v)
+	default:
+	}
+}

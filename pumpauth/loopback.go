@@ -52,6 +52,7 @@ func (p *Pump) AuthorizeInBrowser(ctx context.Context, open func(authorizeURL st
 	open(authURL)
 	verifier, err := cb.wait(ctx, p.authTimeout)
 	if err != nil {
+		cb.abort()
 		return Token{}, err
 	}
 	cb.Close()
@@ -140,7 +141,18 @@ func (l *callbackListener) wait(ctx context.Context, timeout time.Duration) (str
 	}
 }
 
-// Close stops listening; safe to call more than once.
+// abort refuses every later callback and stops listening at once (a
+// browser's idle preconnection must not hold up a Cancel).
+func (l *callbackListener) abort() {
+	l.mu.Lock()
+	l.accepted = true // a callback racing the close gets "already done", never success
+	l.closed = true
+	l.mu.Unlock()
+	l.srv.Close()
+}
+
+// Close stops listening after the answer to the browser is written; safe
+// to call more than once.
 func (l *callbackListener) Close() {
 	l.mu.Lock()
 	if l.closed {
@@ -203,9 +215,9 @@ func (l *callbackListener) loopbackHostHeader(host string) bool {
 type callbackContent struct{ Title, Text string }
 
 var (
-	pageDone     = callbackContent{"Pump Connect is connected", "You can close this tab and return to Pump Connect."}
+	pageDone     = callbackContent{"Approval received", "Pump Connect finishes connecting by itself. You can close this tab and return to Pump Connect."}
 	pageMismatch = callbackContent{"This link is not for Pump Connect's current sign-in", "Return to Pump Connect and start again; this tab can be closed."}
-	pageUsed     = callbackContent{"Already done", "This sign-in is already finished. You can close this tab and return to Pump Connect."}
+	pageUsed     = callbackContent{"This sign-in is over", "Pump Connect is no longer waiting for this approval. Close this tab and return to Pump Connect; press Retry there if it asks."}
 	pageNotFound = callbackContent{"Not found", "You can close this tab and return to Pump Connect."}
 )
 

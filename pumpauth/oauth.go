@@ -47,10 +47,11 @@ func (r *exchangeRecorder) Do(req *http.Request) (*http.Response, error) {
 		r.err = err
 		return nil, err
 	}
-	limitBody(resp)
 	if r.ctx == nil {
+		limitBody(resp, maxAPIBody)
 		return resp, nil // the signed API client: the caller reads the response
 	}
+	limitBody(resp, maxBody)
 	body, err := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	if err != nil {

@@ -70,10 +70,12 @@ type Pump struct {
 	now          func() time.Time
 	loopbackHost []string
 
-	mu        sync.Mutex
-	client    Client
-	token     Token
-	endpoints *endpoints
+	mu          sync.Mutex
+	client      Client
+	token       Token
+	endpoints   *endpoints
+	userChecked bool   // webfinger confirmed the user (once per Pump)
+	selfURL     string // the user's profile URL from webfinger
 }
 
 // Option configures New.

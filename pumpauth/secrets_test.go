@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -21,8 +22,9 @@ import (
 // and signatures.
 func TestNoSecretInAnyError(t *testing.T) {
 	var logged bytes.Buffer
+	oldLog := log.Writer()
 	log.SetOutput(&logged)
-	defer log.SetOutput(log.Writer())
+	defer log.SetOutput(oldLog)
 
 	s := pumptest.NewServer()
 	defer s.Close()
@@ -133,7 +135,11 @@ func (s *spyTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	if h := r.Header.Get("Authorization"); h != "" {
 		for _, part := range strings.Split(strings.TrimPrefix(h, "OAuth "), ",") {
 			if k, v, ok := strings.Cut(strings.TrimSpace(part), "="); ok && (k == "oauth_signature" || k == "oauth_verifier") {
-				s.note(strings.Trim(v, `"`))
+				v = strings.Trim(v, `"`)
+				s.note(v) // as sent, percent-encoded
+				if d, err := url.PathUnescape(v); err == nil {
+					s.note(d) // and as a leak would most likely show it
+				}
 			}
 		}
 	}

@@ -20,13 +20,41 @@ const maxBody = 1 << 20
 // jsonUnmarshal is json.Unmarshal; a variable so parsers share one name.
 var jsonUnmarshal = json.Unmarshal
 
-// limitBody makes resp.Body read at most maxBody bytes.
-func limitBody(resp *http.Response) {
-	resp.Body = struct {
-		io.Reader
-		io.Closer
-	}{io.LimitReader(resp.Body, maxBody), resp.Body}
+// maxAPIBody bounds the bodies the signed API client hands its caller.
+const maxAPIBody = 16 << 20
+
+// ErrBodyTooLarge is what reading a response body past its bound gives.
+var ErrBodyTooLarge = errors.New("pumpauth: the server's answer is too large")
+
+// limitBody makes resp.Body fail with ErrBodyTooLarge after limit bytes,
+// rather than end silently.
+func limitBody(resp *http.Response, limit int64) {
+	resp.Body = &boundedBody{r: resp.Body, left: limit}
 }
+
+type boundedBody struct {
+	r    io.ReadCloser
+	left int64
+}
+
+func (b *boundedBody) Read(p []byte) (int, error) {
+	if b.left <= 0 {
+		// One byte more tells a body of exactly the limit from a longer one.
+		var one [1]byte
+		if n, _ := b.r.Read(one[:]); n > 0 {
+			return 0, ErrBodyTooLarge
+		}
+		return 0, io.EOF
+	}
+	if int64(len(p)) > b.left {
+		p = p[:b.left]
+	}
+	n, err := b.r.Read(p)
+	b.left -= int64(n)
+	return n, err
+}
+
+func (b *boundedBody) Close() error { return b.r.Close() }
 
 // readBody reads a size-limited body and closes it.
 func readBody(resp *http.Response) ([]byte, error) {
@@ -61,7 +89,8 @@ func transportError(ctx context.Context, op string, err error) error {
 	case errors.As(err, &unknownAuthority), errors.As(err, &hostnameErr),
 		errors.As(err, &invalidCert), errors.As(err, &verifyErr):
 		kind = ErrCertificate
-	case errors.As(err, &recordErr), strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
+	case errors.As(err, &recordErr), errors.Is(err, errInsecureRedirect),
+		strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
 		kind = ErrHTTPSUnavailable
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
 		kind = ErrTimeout
@@ -104,7 +133,10 @@ func statusError(op string, status int, contentType string, body []byte) error {
 		} else {
 			kind = ErrTokenRejected
 		}
-	case status == http.StatusUnauthorized && op != opAccessToken && op != opRequestToken:
+	case strings.Contains(lower, "not logged in") && op != opAccessToken && op != opRequestToken:
+		// pump.io's answer to an API request without a usable token. A bare
+		// 401 (a proxy's login page, maintenance) is not a verdict on the
+		// token: it stays ErrServer, and the caller keeps its credentials.
 		kind = ErrTokenRejected
 	}
 	return &ResponseError{Op: op, StatusCode: status, Message: msg, Kind: kind}

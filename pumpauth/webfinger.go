@@ -19,6 +19,12 @@ type webfingerDoc struct {
 // lookupUser asks the server's webfinger whether the user exists and
 // returns their profile URL (the "self" link, may be empty).
 func (p *Pump) lookupUser(ctx context.Context, e endpoints) (string, error) {
+	p.mu.Lock()
+	known, self := p.userChecked, p.selfURL
+	p.mu.Unlock()
+	if known {
+		return self, nil
+	}
 	resource := url.QueryEscape("acct:" + p.addr.String())
 	u := strings.ReplaceAll(e.Webfinger, "{uri}", resource)
 	var doc webfingerDoc
@@ -33,10 +39,15 @@ func (p *Pump) lookupUser(ctx context.Context, e endpoints) (string, error) {
 	case status < 200 || status > 299:
 		return "", statusError(opWebfinger, status, "", body)
 	}
+	self = ""
 	for _, l := range doc.Links {
 		if l.Rel == "self" {
-			return l.Href, nil
+			self = l.Href
+			break
 		}
 	}
-	return "", nil
+	p.mu.Lock()
+	p.userChecked, p.selfURL = true, self
+	p.mu.Unlock()
+	return self, nil
 }
