@@ -144,6 +144,11 @@ func TestE2EConnectRestartReconnect(t *testing.T) {
 	if n := e.srv.Requests(pumptest.RequestToken); n != requestTokens {
 		t.Fatalf("restart asked for a new request token (%d)", n)
 	}
+
+	// 10. "Connect another account": the address screen lists the saved account.
+	e.clickText("another")
+	e.waitText("Saved on this computer", 10*time.Second)
+	e.screenshot("saved-accounts")
 	e.stopApp()
 	if os.Getenv("UPDATE_SCREENSHOTS") == "1" {
 		e.publishScreenshots()
@@ -352,7 +357,7 @@ func (e *e2e) replaceAddress(addr string) {
 	e.xdotool("type", "--delay", "20", addr)
 }
 
-// clickText clicks the first word on screen that OCR reads as word.
+// clickText clicks the last word on screen that OCR reads as word.
 func (e *e2e) clickText(word string) {
 	e.t.Helper()
 	path := filepath.Join(e.dir, "ocr-click.png")
@@ -365,16 +370,21 @@ func (e *e2e) clickText(word string) {
 	if err != nil {
 		e.t.Fatalf("tesseract: %v", err)
 	}
+	// The last match: buttons sit below the text that may mention them.
+	found := false
+	var x, y int
 	for _, line := range strings.Split(string(out), "\n") {
 		f := strings.Split(line, "\t")
-		if len(f) < 12 || !strings.EqualFold(strings.Trim(f[11], ".,:;"), word) {
+		if len(f) < 12 || !strings.EqualFold(strings.Trim(f[11], ".,:;“”\"()"), word) {
 			continue
 		}
 		left, _ := strconv.Atoi(f[6])
 		top, _ := strconv.Atoi(f[7])
 		width, _ := strconv.Atoi(f[8])
 		height, _ := strconv.Atoi(f[9])
-		x, y := (left+width/2)/2, (top+height/2)/2
+		x, y, found = (left+width/2)/2, (top+height/2)/2, true
+	}
+	if found {
 		e.xdotool("mousemove", "--sync", strconv.Itoa(x), strconv.Itoa(y), "click", "1")
 		return
 	}

@@ -13,6 +13,8 @@ type AccountStore interface {
 	// Notice is a plain-words message when the settings file was damaged
 	// and recovered, "" otherwise.
 	Notice() string
+	// Accounts are all stored accounts, sorted by address.
+	Accounts() []Account
 	Account(address string) (Account, bool)
 	Current() (Account, bool)
 	SetCurrent(address string) error

@@ -21,6 +21,8 @@ type addressScreen struct {
 	plainWarning *widget.Label
 	advanced     *widget.Accordion
 	connect      *keyButton
+	savedTitle   *widget.Label
+	saved        *fyne.Container // one row per stored account: address, Open, Forget
 	content      fyne.CanvasObject
 }
 
@@ -42,9 +44,11 @@ func newAddressScreen(u *UI) *addressScreen {
 	s.advanced = widget.NewAccordion(widget.NewAccordionItem("Advanced",
 		container.NewVBox(s.plainHTTP, s.plainWarning)))
 	s.connect = newKeyButton("Connect", widget.HighImportance, s.onConnect, u.escape)
+	s.savedTitle = &widget.Label{Text: "Saved on this computer", TextStyle: fyne.TextStyle{Bold: true}}
+	s.saved = container.NewVBox()
 	s.content = page(s.title,
 		[]fyne.CanvasObject{s.intro, s.label, container.NewBorder(nil, nil, nil, s.connect, s.entry),
-			s.problem, s.hint, s.advanced},
+			s.problem, s.hint, s.advanced, s.savedTitle, s.saved},
 		nil)
 	return s
 }
@@ -63,7 +67,45 @@ func (u *UI) showAddress(address string, plainHTTP bool, problem string) {
 		s.advanced.Open(0)
 	}
 	s.setProblem(problem)
+	s.listSaved()
 	u.show(screenAddress, s.content, s.entry, s.onConnect, nil)
+}
+
+// listSaved shows the stored accounts, so any of them can be opened again
+// or forgotten (with every secret of it), not only the current one.
+func (s *addressScreen) listSaved() {
+	s.saved.RemoveAll()
+	accounts := s.u.store.Accounts()
+	for _, acct := range accounts {
+		name := acct.Address
+		if acct.DisplayName != "" {
+			name = acct.DisplayName + " (" + acct.Address + ")"
+		}
+		label := &widget.Label{Text: name, Truncation: fyne.TextTruncateEllipsis}
+		open := newKeyButton("Open", widget.LowImportance, func() { s.onOpenSaved(acct) }, s.u.escape)
+		forget := newKeyButton("Forget", widget.LowImportance, func() { s.u.confirmForget(acct.Address) }, s.u.escape)
+		s.saved.Add(container.NewBorder(nil, nil, nil, container.NewHBox(open, forget), label))
+	}
+	if len(accounts) == 0 {
+		s.savedTitle.Hide()
+	} else {
+		s.savedTitle.Show()
+	}
+	s.saved.Refresh()
+}
+
+// onOpenSaved reconnects a stored account, or connects it again when it
+// has no permission yet.
+func (s *addressScreen) onOpenSaved(acct Account) {
+	if !acct.HasToken() {
+		s.u.connect(acct.Address, acct.PlainHTTP)
+		return
+	}
+	if err := s.u.store.SetCurrent(acct.Address); err != nil {
+		s.setProblem(Explain(storeError(err)))
+		return
+	}
+	s.u.reconnect(acct)
 }
 
 func (s *addressScreen) setProblem(msg string) {

@@ -35,7 +35,7 @@ func newApproveScreen(u *UI) *approveScreen {
 	s.text = newText("")
 	s.bar = widget.NewProgressBarInfinite()
 	s.bar.Stop()
-	s.linkIntro = newText("No browser opened, or it's on another computer? Copy this link into a browser:")
+	s.linkIntro = newText("No browser opened? Copy this link into your browser. (Browser on another computer? Press “Enter a code instead”.)")
 	s.link = &widget.Label{Wrapping: fyne.TextWrapBreak, Selectable: true, Truncation: fyne.TextTruncateOff}
 	s.copyLink = newKeyButton("Copy link", widget.MediumImportance, s.onCopyLink, u.escape)
 	s.copied = newText("The link is copied: paste it into your browser's address bar.")

@@ -84,19 +84,21 @@ func (s *connectedScreen) onAnother() {
 }
 
 // onForget asks first: forgetting removes the permission from this computer.
-func (s *connectedScreen) onForget() {
-	addr := s.address
+func (s *connectedScreen) onForget() { s.u.confirmForget(s.address) }
+
+// confirmForget asks before forgetting addr. UI goroutine.
+func (u *UI) confirmForget(addr string) {
 	msg := "Pump Connect will remove the permission you gave it for " + addr +
 		" from this computer. Your account on the server stays as it is. To use it here again, you'll connect and approve once more."
 	d := dialog.NewConfirm("Forget this account?", msg, func(ok bool) {
 		if ok {
-			s.u.forget(addr)
+			u.forget(addr)
 		}
-	}, s.u.win)
+	}, u.win)
 	d.SetConfirmText("Forget")
 	d.SetDismissText("Keep")
 	d.SetConfirmImportance(widget.DangerImportance)
-	s.u.confirm = d
+	u.confirm = d
 	d.Show()
 }
 

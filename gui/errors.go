@@ -39,7 +39,7 @@ var explanations = []struct {
 	{pumpauth.ErrUnreachable, "The server couldn't be reached. Check your internet connection and the address, then try again."},
 	{pumpauth.ErrTimeout, "The server didn't answer in time. Try again in a moment."},
 	{pumpauth.ErrAuthorizationTimeout, "The approval didn't arrive in time: the server forgets the request after about ten minutes. Press Retry to open the page again."},
-	{pumpauth.ErrVerifierRejected, "The server didn't accept this code. Check you copied all of it, or start again."},
+	{pumpauth.ErrVerifierRejected, "The server didn't accept the approval: it was not finished or has expired. Press Retry to approve again."},
 	{pumpauth.ErrNoVerifier, "That doesn't look like a code. Copy the code the server shows after you press Authorize, and paste it here."},
 	{pumpauth.ErrTokenRejected, "The server no longer accepts Pump Connect's permission for this account. Connect again and approve in your browser."},
 	{pumpauth.ErrClientRejected, "The server has forgotten Pump Connect. Try again: Pump Connect will introduce itself to the server anew."},
@@ -50,6 +50,11 @@ var explanations = []struct {
 	{context.Canceled, "Stopped."},
 	{context.DeadlineExceeded, "This took too long. Try again in a moment."},
 }
+
+// codeRefused is what the code screen says when the server refused a
+// pasted code. pump.io never checks the code itself, so a refusal means
+// the link was not approved or has expired: a new link is shown with it.
+const codeRefused = "That code didn't work: the approval wasn't finished or has expired. Open the new link above, press Authorize, then paste the new code."
 
 // Explain turns an error of pumpauth (or of the store) into one sentence a
 // person who knows nothing of OAuth understands, saying what to do. It

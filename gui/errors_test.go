@@ -18,7 +18,7 @@ func TestExplain_EverySentinel(t *testing.T) {
 		{pumpauth.ErrUnknownUser, "doesn't know this user name. Check the address"},
 		{pumpauth.ErrClientRejected, "has forgotten Pump Connect"},
 		{pumpauth.ErrTokenRejected, "no longer accepts Pump Connect's permission"},
-		{pumpauth.ErrVerifierRejected, "The server didn't accept this code. Check you copied all of it, or start again."},
+		{pumpauth.ErrVerifierRejected, "The server didn't accept the approval: it was not finished or has expired. Press Retry to approve again."},
 		{pumpauth.ErrInvalidSignature, "date and time"},
 		{pumpauth.ErrUnreachable, "couldn't be reached"},
 		{pumpauth.ErrTimeout, "didn't answer in time"},

@@ -120,26 +120,41 @@ func (u *UI) complete(o *operation, p *pumpauth.Pump, address string, plainHTTP 
 	u.post(o, func() { u.showConnected(address, prof, p) })
 }
 
-// fail shows err with a Retry, unless o was cancelled.
+// fail shows err with Retry and Change address, unless o was cancelled.
+// When only a different address (or setting) can help, Change address is
+// the default action; otherwise Retry is.
 func (u *UI) fail(o *operation, address string, plainHTTP bool, err error, retry func()) {
 	if o.ctx.Err() != nil {
 		return
 	}
-	u.post(o, func() {
-		u.showProblem(problem{
-			title:     "Pump Connect couldn't connect to " + hostOf(address),
-			err:       err,
-			primary:   "Retry",
-			onPrimary: retry,
-			secondary: "Change address",
-			onSecondary: func() {
-				u.showAddress(address, plainHTTP, "")
-				if errors.Is(err, pumpauth.ErrHTTPSUnavailable) {
-					u.address.advanced.Open(0)
-				}
-			},
-		})
-	})
+	change := func() {
+		u.showAddress(address, plainHTTP, "")
+		if errors.Is(err, pumpauth.ErrHTTPSUnavailable) {
+			u.address.advanced.Open(0)
+		}
+	}
+	pr := problem{
+		title:   "Pump Connect couldn't connect to " + hostOf(address),
+		err:     err,
+		primary: "Retry", onPrimary: retry,
+		secondary: "Change address", onSecondary: change,
+		onEscape: change, // Escape goes back, never retries
+	}
+	if needsNewAddress(err) {
+		pr.primary, pr.onPrimary, pr.secondary, pr.onSecondary = "Change address", change, "Retry", retry
+	}
+	u.post(o, func() { u.showProblem(pr) })
+}
+
+// needsNewAddress reports errors that retrying the same address cannot cure.
+func needsNewAddress(err error) bool {
+	for _, target := range []error{pumpauth.ErrUnknownUser, pumpauth.ErrNotPumpServer,
+		pumpauth.ErrHTTPSUnavailable, pumpauth.ErrCertificate, pumpauth.ErrInvalidWebfinger} {
+		if errors.Is(err, target) {
+			return true
+		}
+	}
+	return false
 }
 
 // enterCode switches to the copy-paste flow: it cancels the loopback
@@ -175,8 +190,10 @@ func (u *UI) runCode(o *operation, p *pumpauth.Pump, address string, plainHTTP b
 			return
 		case o.ctx.Err() != nil:
 			return
-		case errors.Is(err, pumpauth.ErrVerifierRejected), errors.Is(err, pumpauth.ErrNoVerifier):
+		case errors.Is(err, pumpauth.ErrVerifierRejected):
 			// The request token may be spent: ask for a new link, and say why.
+			refused = codeRefused
+		case errors.Is(err, pumpauth.ErrNoVerifier):
 			refused = Explain(err)
 		case errors.Is(err, pumpauth.ErrClientRejected) && !reregistered:
 			reregistered = true

@@ -229,8 +229,12 @@ func TestConnect_Errors(t *testing.T) {
 			if !strings.HasPrefix(p.title.Text, "Pump Connect couldn't connect to ") {
 				t.Errorf("title %q", p.title.Text)
 			}
-			if !p.primary.Visible() || p.primary.Text != "Retry" {
-				t.Errorf("primary %q", p.primary.Text)
+			wantPrimary, wantSecondary := "Retry", "Change address"
+			if needsNewAddress(tt.want) {
+				wantPrimary, wantSecondary = wantSecondary, wantPrimary
+			}
+			if !p.primary.Visible() || p.primary.Text != wantPrimary || p.secondary.Text != wantSecondary {
+				t.Errorf("buttons %q %q, want %q %q", p.primary.Text, p.secondary.Text, wantPrimary, wantSecondary)
 			}
 			if !p.accordion.Visible() || p.details.Text == "" || !strings.HasPrefix(p.details.Text, "pumpauth: ") {
 				t.Errorf("details %q", p.details.Text)
@@ -295,7 +299,10 @@ func TestConnect_HTTPSUnavailableOpensAdvanced(t *testing.T) {
 	o := h.u.begin()
 	h.u.fail(o, "alice@pump.example", false, &pumpauth.ResponseError{Op: "host-meta", Kind: pumpauth.ErrHTTPSUnavailable}, func() {})
 	h.waitScreen(screenProblem)
-	test.Tap(h.u.problem.secondary)
+	if h.u.problem.primary.Text != "Change address" {
+		t.Errorf("primary %q: retrying cannot help here", h.u.problem.primary.Text)
+	}
+	test.Tap(h.u.problem.primary)
 	if h.u.screen != screenAddress || !h.u.address.advanced.Items[0].Open {
 		t.Errorf("screen %q, advanced open %v", h.u.screen, h.u.address.advanced.Items[0].Open)
 	}
@@ -524,8 +531,7 @@ func TestVerifierFallback(t *testing.T) {
 	if !c.entry.Disabled() {
 		t.Error("entry not disabled while the code is checked")
 	}
-	want := "The server didn't accept this code. Check you copied all of it, or start again."
-	h.eventually("the refusal", func() bool { return c.problem.Visible() && c.problem.Text == want })
+	h.eventually("the refusal", func() bool { return c.problem.Visible() && c.problem.Text == codeRefused })
 	h.eventually("a new link", func() bool { return strings.HasPrefix(c.link.Text, s.URL) && c.link.Text != link })
 	link = c.link.Text
 	if c.entry.Text != "" || c.entry.Disabled() {
@@ -852,5 +858,73 @@ func TestHostOf(t *testing.T) {
 		if got := hostOf(in); got != want {
 			t.Errorf("hostOf(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// Every stored account, not only the current one, can be opened again or
+// forgotten from the address screen.
+func TestSavedAccounts_OpenAndForget(t *testing.T) {
+	s := newServer(t)
+	s.AddUser("bob", "builder", "Bob Builder")
+	st := connectedStore(t, s)
+	alice := s.Address("alice")
+	bob := s.Address("bob")
+	// bob was connected earlier on the same server with the same registration.
+	if err := st.SaveRegistration(bob, st.get(alice).Client("Pump Connect"), s.URL, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SaveToken(bob, pumpauth.Token{Token: "bob-token", Secret: "bob-secret"}, pumpauth.Profile{PreferredUsername: "bob"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetCurrent(alice); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, st, Options{})
+	h.u.showAddress("", false, "")
+	rows := h.u.address.saved.Objects
+	if len(rows) != 2 || !h.u.address.savedTitle.Visible() {
+		t.Fatalf("%d saved rows", len(rows))
+	}
+	buttons := func(row fyne.CanvasObject) (label string, open, forget *keyButton) {
+		for _, o := range test.LaidOutObjects(row) {
+			switch x := o.(type) {
+			case *widget.Label:
+				label = x.Text
+			case *keyButton:
+				if x.Text == "Open" {
+					open = x
+				} else if x.Text == "Forget" {
+					forget = x
+				}
+			}
+		}
+		return
+	}
+	// Rows are sorted by address: alice, then bob.
+	label, _, forgetBob := buttons(rows[1])
+	if !strings.Contains(label, bob) || forgetBob == nil {
+		t.Fatalf("second row %q", label)
+	}
+	test.Tap(forgetBob)
+	for _, o := range test.LaidOutObjects(h.w.Canvas().Overlays().Top()) {
+		if b, ok := o.(*widget.Button); ok && b.Text == "Forget" {
+			test.Tap(b)
+		}
+	}
+	if _, ok := st.Account(bob); ok {
+		t.Fatal("bob was not forgotten")
+	}
+	if _, ok := st.Account(alice); !ok {
+		t.Fatal("forgetting bob forgot alice")
+	}
+	if rows := h.u.address.saved.Objects; len(rows) != 1 {
+		t.Fatalf("%d rows after forgetting", len(rows))
+	}
+	// Open reconnects the saved account with one whoami, no browser.
+	_, openAlice, _ := buttons(h.u.address.saved.Objects[0])
+	test.Tap(openAlice)
+	h.waitScreen(screenConnected)
+	if len(h.opened) != 0 {
+		t.Error("the browser opened for a saved account")
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -34,6 +35,17 @@ func (f *fakeStore) record(call string) {
 }
 
 func (f *fakeStore) Notice() string { f.mu.Lock(); defer f.mu.Unlock(); return f.notice }
+
+func (f *fakeStore) Accounts() []Account {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []Account
+	for _, a := range f.accounts {
+		out = append(out, a)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Address < out[j].Address })
+	return out
+}
 
 func (f *fakeStore) Account(address string) (Account, bool) {
 	f.mu.Lock()

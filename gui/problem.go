@@ -17,6 +17,7 @@ type problem struct {
 	onPrimary   func()
 	secondary   string // e.g. "Back"
 	onSecondary func()
+	onEscape    func() // Escape; nil: onSecondary
 }
 
 // problemScreen explains an error, or why the permission must be given again.
@@ -47,7 +48,7 @@ func newProblemScreen(u *UI) *problemScreen {
 	return s
 }
 
-// showProblem shows p; Enter runs the primary action, Escape the secondary.
+// showProblem shows p; Enter runs the primary action, Escape onEscape (or the secondary).
 func (u *UI) showProblem(p problem) {
 	u.abort()
 	s := u.problem
@@ -72,7 +73,9 @@ func (u *UI) showProblem(p problem) {
 	if p.onPrimary != nil {
 		enter = s.onPrimary
 	}
-	if p.onSecondary != nil {
+	if p.onEscape != nil {
+		escape = p.onEscape
+	} else if p.onSecondary != nil {
 		escape = s.onSecondary
 	}
 	u.show(screenProblem, s.content, nil, enter, escape)
