@@ -135,18 +135,28 @@ func (s *Server) inbox(r *http.Request) reply {
 	if !isGet(r) {
 		return jsonError(http.StatusMethodNotAllowed, "Method not allowed")
 	}
-	at, rep, ok := s.apiAuth(r, Inbox, true)
+	u, rep, ok := s.ownUser(r, Inbox, "Only the user can read their inbox.")
 	if !ok {
 		return rep
+	}
+	return s.collection(r, u, "inbox", "Activities for "+u.displayName, u.inbox)
+}
+
+// ownUser authenticates r with the user's own access token: the URL's
+// user must be the token's, else 403 with forbidden.
+func (s *Server) ownUser(r *http.Request, ep Endpoint, forbidden string) (*user, reply, bool) {
+	at, rep, ok := s.apiAuth(r, ep, true)
+	if !ok {
+		return nil, rep, false
 	}
 	u, rep, ok := s.apiUser(r)
 	if !ok {
-		return rep
+		return nil, rep, false
 	}
 	if at.nick != u.nick {
-		return jsonError(http.StatusForbidden, "Only the user can read their inbox.")
+		return nil, jsonError(http.StatusForbidden, forbidden), false
 	}
-	return s.collection(r, u, "inbox", "Activities for "+u.displayName, u.inbox)
+	return u, reply{}, true
 }
 
 // feed answers GET (read, any signed client) and POST (publish, only the user) /api/user/{nick}/feed.
@@ -162,16 +172,9 @@ func (s *Server) feed(r *http.Request) reply {
 		}
 		return s.collection(r, u, "feed", "Activities by "+u.displayName, u.feed)
 	case http.MethodPost:
-		at, rep, ok := s.apiAuth(r, Feed, true)
+		u, rep, ok := s.ownUser(r, Feed, "Only the user can post to their feed.")
 		if !ok {
 			return rep
-		}
-		u, rep, ok := s.apiUser(r)
-		if !ok {
-			return rep
-		}
-		if at.nick != u.nick {
-			return jsonError(http.StatusForbidden, "Only the user can post to their feed.")
 		}
 		return s.post(r, u)
 	default:
