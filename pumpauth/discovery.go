@@ -96,28 +96,11 @@ func (p *Pump) readHostMeta(ctx context.Context, base string) (endpoints, error)
 	var hm hostMeta
 	var err error
 	for _, path := range []string{"/.well-known/host-meta.json", "/.well-known/host-meta"} {
-		var status int
-		var body []byte
-		status, body, err = p.getJSON(ctx, opHostMeta, base+path, &hm)
-		if err == nil && status >= 200 && status <= 299 {
-			break
-		}
-		if err == nil {
-			err = &ResponseError{Op: opHostMeta, StatusCode: status, Message: serverMessage(body, ""), Kind: ErrNotPumpServer}
-			if status >= 500 {
-				err = statusError(opHostMeta, status, "", body)
-				return endpoints{}, err
-			}
-		}
+		err = p.getHostMeta(ctx, base+path, &hm)
 		var re *ResponseError
-		if errors.As(err, &re) && re.StatusCode == 0 {
-			return endpoints{}, err // no answer at all: trying another path is pointless
+		if err == nil || !errors.As(err, &re) || re.Kind != ErrNotPumpServer {
+			break // found, or no answer, or a server error: another path would not help
 		}
-	}
-	var re *ResponseError
-	if errors.As(err, &re) && re.Kind == ErrBadResponse {
-		// Garbled host-meta: whatever answers there is not a working pump.io server.
-		re.Kind = ErrNotPumpServer
 	}
 	if err != nil {
 		return endpoints{}, err
@@ -149,6 +132,26 @@ func (p *Pump) readHostMeta(ctx context.Context, base string) (endpoints, error)
 		}
 	}
 	return e, nil
+}
+
+// getHostMeta fetches one host-meta document into hm. An answer that is not
+// host-meta (a 4xx, HTML, garbled JSON) is ErrNotPumpServer; a 5xx is
+// classified by statusError; no answer is a transport error.
+func (p *Pump) getHostMeta(ctx context.Context, rawURL string, hm *hostMeta) error {
+	status, body, err := p.getJSON(ctx, opHostMeta, rawURL, hm)
+	var re *ResponseError
+	switch {
+	case errors.As(err, &re) && re.Kind == ErrBadResponse:
+		re.Kind = ErrNotPumpServer // garbled host-meta: not a working pump.io server
+		return err
+	case err != nil:
+		return err
+	case status >= 500:
+		return statusError(opHostMeta, status, "", body)
+	case status < 200 || status > 299:
+		return &ResponseError{Op: opHostMeta, StatusCode: status, Message: serverMessage(body, ""), Kind: ErrNotPumpServer}
+	}
+	return nil
 }
 
 // rebase puts href's path and query on base; a link it cannot read keeps fallback.

@@ -1,6 +1,7 @@
 package pumpauth
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -99,7 +100,7 @@ func serverMessage(body []byte, contentType string) string {
 		var v struct {
 			Error string `json:"error"`
 		}
-		if err := jsonUnmarshal(body, &v); err != nil || v.Error == "" {
+		if err := json.Unmarshal(body, &v); err != nil || v.Error == "" {
 			return ""
 		}
 		s = v.Error

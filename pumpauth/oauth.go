@@ -80,11 +80,11 @@ func (r *exchangeRecorder) failure(ctx context.Context, op string) error {
 	}
 }
 
-// response returns the recorded successful body.
-func (r *exchangeRecorder) response() (int, []byte) {
+// responseBody returns the recorded successful body.
+func (r *exchangeRecorder) responseBody() []byte {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.status, r.body
+	return r.body
 }
 
 // newConsumer builds a consumer for client c on endpoints e. ctx is bound
@@ -119,7 +119,7 @@ func (p *Pump) getRequestToken(ctx context.Context, e endpoints, c Client, callb
 	if err != nil {
 		return requestToken{}, "", rec.failure(ctx, opRequestToken)
 	}
-	_, body := rec.response()
+	body := rec.responseBody()
 	values, perr := url.ParseQuery(string(body))
 	if perr != nil || values.Get("oauth_callback_confirmed") != "true" || rt.Token == "" || rt.Secret == "" {
 		return requestToken{}, "", &ResponseError{Op: opRequestToken, Kind: ErrBadResponse,

@@ -17,9 +17,6 @@ import (
 // maxBody bounds every response body this package reads.
 const maxBody = 1 << 20
 
-// jsonUnmarshal is json.Unmarshal; a variable so parsers share one name.
-var jsonUnmarshal = json.Unmarshal
-
 // maxAPIBody bounds the bodies the signed API client hands its caller.
 const maxAPIBody = 16 << 20
 
