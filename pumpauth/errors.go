@@ -44,6 +44,10 @@ var (
 	ErrServer = errors.New("the server answered with an error")
 	// ErrAuthorizationTimeout: nobody approved the request in the browser in time.
 	ErrAuthorizationTimeout = errors.New("the approval in the browser did not arrive in time")
+	// ErrWrongAccount: the person approved in their browser as another
+	// account than the one asked for (the browser was logged in as someone
+	// else). Whoami returns that account's profile with it.
+	ErrWrongAccount = errors.New("the approval came from another account")
 	// ErrNoVerifier: the verification code was empty or not plausible.
 	ErrNoVerifier = errors.New("the verification code is empty or not valid")
 )

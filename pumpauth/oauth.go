@@ -89,7 +89,7 @@ func (r *exchangeRecorder) responseBody() []byte {
 
 // newConsumer builds a consumer for client c on endpoints e. ctx is bound
 // to every request it sends (nil: each request's own context).
-func (p *Pump) newConsumer(ctx context.Context, e endpoints, c Client) (*oauth.Consumer, *exchangeRecorder) {
+func (p *Pump) newConsumer(ctx context.Context, e Endpoints, c Client) (*oauth.Consumer, *exchangeRecorder) {
 	inner := *p.base
 	inner.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	rec := &exchangeRecorder{inner: &inner, ctx: ctx}
@@ -108,7 +108,7 @@ type requestToken struct{ Token, Secret string }
 
 // getRequestToken asks for a request token with the given callback ("oob"
 // or an absolute URL) and returns it with the authorize URL for the user.
-func (p *Pump) getRequestToken(ctx context.Context, e endpoints, c Client, callback string) (requestToken, string, error) {
+func (p *Pump) getRequestToken(ctx context.Context, e Endpoints, c Client, callback string) (requestToken, string, error) {
 	if callback == "" {
 		return requestToken{}, "", &ResponseError{Op: opRequestToken, Kind: ErrBadResponse, Cause: errors.New("empty callback")}
 	}
@@ -138,7 +138,7 @@ func authorizeURL(endpoint, token string) string {
 }
 
 // getAccessToken exchanges an approved request token and its verifier.
-func (p *Pump) getAccessToken(ctx context.Context, e endpoints, c Client, rt requestToken, verifier string) (Token, error) {
+func (p *Pump) getAccessToken(ctx context.Context, e Endpoints, c Client, rt requestToken, verifier string) (Token, error) {
 	if verifier == "" {
 		return Token{}, &ResponseError{Op: opAccessToken, Kind: ErrNoVerifier}
 	}
@@ -159,13 +159,25 @@ func (p *Pump) getAccessToken(ctx context.Context, e endpoints, c Client, rt req
 // t (t may be empty: two-legged requests). The outer client follows
 // redirects; each hop goes through the signing transport and is signed for
 // its own URL, as pump.io's whoami redirect needs.
-func (p *Pump) signingClient(e endpoints, c Client, t Token) *http.Client {
+func (p *Pump) signingClient(e Endpoints, c Client, t Token) *http.Client {
 	consumer, _ := p.newConsumer(nil, e, c)
 	rt, _ := consumer.MakeRoundTripper(&oauth.AccessToken{Token: t.Token, Secret: t.Secret})
 	return &http.Client{
-		Transport:     rt,
+		Transport:     askActivityStreams1{rt},
 		CheckRedirect: newPlainClient(p.base).CheckRedirect,
 		Timeout:       p.base.Timeout,
 		Jar:           nil,
 	}
+}
+
+// askActivityStreams1 sets the Accept header of a request that has none,
+// so pump.io 6.0 answers in the ActivityStreams 1.0 that 5.1.4 speaks.
+type askActivityStreams1 struct{ next http.RoundTripper }
+
+func (a askActivityStreams1) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Header.Get("Accept") == "" {
+		req = req.Clone(req.Context())
+		req.Header.Set("Accept", acceptActivityStreams1)
+	}
+	return a.next.RoundTrip(req)
 }

@@ -33,6 +33,7 @@ type VerifierFunc func(ctx context.Context, authorizeURL string) (verifier strin
 // Profile is the person behind the access token.
 type Profile struct {
 	ID                string // e.g. "https://pump.example/api/user/alice/profile"
+	Address           string // the account, e.g. "alice@pump.example": the nickname at the host of ID
 	PreferredUsername string // the nickname, e.g. "alice"
 	DisplayName       string // e.g. "Alice Example"; may be empty
 	URL               string // the profile web page
@@ -61,21 +62,23 @@ const DefaultAuthorizationTimeout = 10 * time.Minute
 // concurrent use; the methods that change its state (Register, Authorize)
 // keep the newest client credentials and token.
 type Pump struct {
-	addr         address
-	base         *http.Client // the caller's client (or a default), unsigned
-	plain        *http.Client // base, refusing https→http redirects
-	plainHTTP    bool
-	timeout      time.Duration
-	authTimeout  time.Duration
-	now          func() time.Time
-	loopbackHost []string
+	base          *http.Client // the caller's client (or a default), unsigned
+	plain         *http.Client // base, refusing https→http redirects
+	plainHTTP     bool
+	timeout       time.Duration
+	authTimeout   time.Duration
+	now           func() time.Time
+	loopbackHost  []string
+	withEndpoints Endpoints // from WithEndpoints, checked once the options are read
 
-	mu          sync.Mutex
-	client      Client
-	token       Token
-	endpoints   *endpoints
-	userChecked bool   // webfinger confirmed the user (once per Pump)
-	selfURL     string // the user's profile URL from webfinger
+	mu              sync.Mutex
+	addr            address // may move to the server's own name during discovery
+	client          Client
+	token           Token
+	endpoints       *Endpoints
+	storedEndpoints bool   // endpoints came from WithEndpoints
+	userChecked     bool   // webfinger confirmed the user (once per Pump)
+	selfURL         string // the user's profile URL from webfinger
 }
 
 // Option configures New.
@@ -93,6 +96,13 @@ func WithHTTPClient(hc *http.Client) Option {
 
 // WithToken gives a stored access token (a reconnect: no authorization needed).
 func WithToken(t Token) Option { return func(p *Pump) { p.token = t } }
+
+// WithEndpoints gives the endpoints an earlier discovery found (see
+// [Pump.Endpoints]), so host-meta is not read again. Endpoints that are
+// malformed or not on this account's host are ignored. When a stored
+// endpoint stops working (the server moved them), Whoami reads host-meta
+// again by itself.
+func WithEndpoints(e Endpoints) Option { return func(p *Pump) { p.withEndpoints = e } }
 
 // WithPlainHTTP allows plain http when the server does not offer https.
 // Without it plain http is used only for servers on this computer
@@ -143,11 +153,35 @@ func New(c Client, opts ...Option) (*Pump, error) {
 		p.base = &http.Client{Timeout: 2 * DefaultTimeout}
 	}
 	p.plain = newPlainClient(p.base)
+	p.useStoredEndpoints(p.withEndpoints)
 	return p, nil
 }
 
 // Address is the account address in canonical form, e.g. "alice@pump.example".
-func (p *Pump) Address() string { return p.addr.String() }
+// After discovery it uses the server's own name for itself, which differs
+// from the address given to New when the server redirected there (for
+// example "alice@127.0.0.1:8000" for "alice@localhost:8000"): store the
+// account under this address.
+func (p *Pump) Address() string { return p.account().String() }
+
+// account is the parsed address (discovery may move it to the server's own name).
+func (p *Pump) account() address {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.addr
+}
+
+// Endpoints returns the server's endpoints once discovery has run (after
+// Register, Authorize or Whoami, or given by WithEndpoints), else the zero
+// value. Store them with the account to make the next reconnect cheaper.
+func (p *Pump) Endpoints() Endpoints {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.endpoints == nil {
+		return Endpoints{}
+	}
+	return *p.endpoints
+}
 
 // Client returns the current client credentials (after Register, the new ones).
 func (p *Pump) Client() Client {
@@ -209,17 +243,17 @@ func (p *Pump) Authorize(ctx context.Context, verify VerifierFunc) (Token, error
 }
 
 // prepare registers when needed and returns the credentials and endpoints.
-func (p *Pump) prepare(ctx context.Context) (Client, endpoints, error) {
+func (p *Pump) prepare(ctx context.Context) (Client, Endpoints, error) {
 	c, err := p.Register(ctx)
 	if err != nil {
-		return c, endpoints{}, err
+		return c, Endpoints{}, err
 	}
 	e, err := p.discover(ctx)
 	return c, e, err
 }
 
 // finish exchanges the verifier and keeps the token.
-func (p *Pump) finish(ctx context.Context, e endpoints, c Client, rt requestToken, verifier string) (Token, error) {
+func (p *Pump) finish(ctx context.Context, e Endpoints, c Client, rt requestToken, verifier string) (Token, error) {
 	t, err := p.getAccessToken(ctx, e, c, rt, verifier)
 	if err != nil {
 		return Token{}, err
@@ -255,5 +289,5 @@ func (p *Pump) HTTPClient() *http.Client {
 	p.mu.Lock()
 	c, t := p.client, p.token
 	p.mu.Unlock()
-	return p.signingClient(endpoints{}, c, t)
+	return p.signingClient(Endpoints{}, c, t)
 }

@@ -34,7 +34,7 @@ func (c Client) needsRegistration(now time.Time) bool {
 
 // Register makes sure the application is registered on the user's server.
 //
-// It reads host-meta for the endpoints, checks through webfinger that the
+// It reads host-meta for the Endpoints, checks through webfinger that the
 // user exists (ErrUnknownUser, and no registration is sent, when not), and
 // then registers (client_associate, application_type native unless the
 // Client says "web", application_name) only when the Client has no Key or
@@ -59,7 +59,7 @@ func (p *Pump) Register(ctx context.Context) (Client, error) {
 }
 
 // register sends client_associate and keeps the new credentials in p.
-func (p *Pump) register(ctx context.Context, e endpoints) (Client, error) {
+func (p *Pump) register(ctx context.Context, e Endpoints) (Client, error) {
 	p.mu.Lock()
 	c := p.client
 	p.mu.Unlock()
@@ -77,10 +77,11 @@ func (p *Pump) register(ctx context.Context, e endpoints) (Client, error) {
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
 	var rr registrationResponse
-	status, respBody, err := p.doJSON(ctx, opRegister, req, &rr)
+	ans, err := p.doJSON(ctx, opRegister, req, &rr)
 	if err != nil {
 		return c, err
 	}
+	status, respBody := ans.status, ans.body
 	if status < 200 || status > 299 {
 		return c, statusError(opRegister, status, "", respBody)
 	}

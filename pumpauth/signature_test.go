@@ -79,7 +79,7 @@ func TestRFC5849Vectors(t *testing.T) {
 			base:  "POST&https%3A%2F%2Fphotos.example.net%2Finitiate&oauth_callback%3Dhttp%253A%252F%252Fprinter.example.com%252Fready%26oauth_consumer_key%3Ddpf43f3p2l4k3l03%26oauth_nonce%3DwIjqoS%26oauth_signature_method%3DHMAC-SHA1%26oauth_timestamp%3D137131200",
 			nonce: "wIjqoS", timestamp: "137131200",
 			send: func(p *Pump) error {
-				_, _, err := p.getRequestToken(context.Background(), endpoints{RequestToken: "https://photos.example.net/initiate",
+				_, _, err := p.getRequestToken(context.Background(), Endpoints{RequestToken: "https://photos.example.net/initiate",
 					Authorize: "https://photos.example.net/authorize"}, Client{Key: consumerKey, Secret: consumerSecret},
 					"http://printer.example.com/ready")
 				return err
@@ -90,7 +90,7 @@ func TestRFC5849Vectors(t *testing.T) {
 			base:  "POST&https%3A%2F%2Fphotos.example.net%2Ftoken&oauth_consumer_key%3Ddpf43f3p2l4k3l03%26oauth_nonce%3Dwalatlh%26oauth_signature_method%3DHMAC-SHA1%26oauth_timestamp%3D137131201%26oauth_token%3Dhh5s93j4hdidpola%26oauth_verifier%3Dhfdp7dh39dks9884",
 			nonce: "walatlh", timestamp: "137131201",
 			send: func(p *Pump) error {
-				_, err := p.getAccessToken(context.Background(), endpoints{AccessToken: "https://photos.example.net/token"},
+				_, err := p.getAccessToken(context.Background(), Endpoints{AccessToken: "https://photos.example.net/token"},
 					Client{Key: consumerKey, Secret: consumerSecret},
 					requestToken{Token: "hh5s93j4hdidpola", Secret: "hdhd0244k9j7ao03"}, "hfdp7dh39dks9884")
 				return err

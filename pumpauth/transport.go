@@ -122,6 +122,10 @@ func statusError(op string, status int, contentType string, body []byte) error {
 	switch {
 	case strings.Contains(lower, "invalid consumer key"):
 		kind = ErrClientRejected
+	case strings.Contains(lower, "invalid / used nonce") && isAPIOp(op):
+		// What pump.io answers an API request whose token it knows but whose
+		// client it does not: the registration is gone.
+		kind = ErrClientRejected
 	case strings.Contains(lower, "invalid signature"):
 		kind = ErrInvalidSignature
 	case strings.Contains(lower, "invalid / expired token"):
@@ -148,16 +152,29 @@ const (
 	opAuthorize    = "authorize"
 	opAccessToken  = "access token"
 	opWhoami       = "whoami"
+	opInbox        = "inbox"
+	opPost         = "post"
 )
+
+// isAPIOp reports whether op is a request signed with the access token.
+func isAPIOp(op string) bool { return op == opWhoami || op == opInbox || op == opPost }
+
+// answer is an HTTP answer read in full: its status, its (size-limited)
+// body, and the URL it finally came from after redirects.
+type answer struct {
+	status int
+	body   []byte
+	final  *url.URL
+}
 
 // getJSON performs an unsigned GET expecting JSON, within the default
 // timeout, and decodes a 2xx answer into v (see doJSON).
-func (p *Pump) getJSON(ctx context.Context, op, rawURL string, v any) (int, []byte, error) {
+func (p *Pump) getJSON(ctx context.Context, op, rawURL string, v any) (answer, error) {
 	rctx, cancel := p.withTimeout(ctx)
 	defer cancel()
 	req, err := http.NewRequestWithContext(rctx, http.MethodGet, rawURL, nil)
 	if err != nil {
-		return 0, nil, &ResponseError{Op: op, Kind: ErrBadResponse, Cause: err}
+		return answer{}, &ResponseError{Op: op, Kind: ErrBadResponse, Cause: err}
 	}
 	req.Header.Set("Accept", "application/json")
 	return p.doJSON(ctx, op, req, v)
@@ -166,29 +183,30 @@ func (p *Pump) getJSON(ctx context.Context, op, rawURL string, v any) (int, []by
 // doJSON sends req with the plain (unsigned) client and decodes a 2xx JSON body into v.
 // ctx is the caller's context (req may carry a shorter per-request one): a
 // done ctx is reported as the context's error, a request timeout as ErrTimeout.
-// For error statuses it returns the status and body with a nil error so the
-// caller can classify them in context.
-func (p *Pump) doJSON(ctx context.Context, op string, req *http.Request, v any) (int, []byte, error) {
+// For error statuses it returns the answer with a nil error so the
+// caller can classify it in context.
+func (p *Pump) doJSON(ctx context.Context, op string, req *http.Request, v any) (answer, error) {
 	resp, err := p.plain.Do(req)
 	if err != nil {
-		return 0, nil, transportError(ctx, op, err)
+		return answer{}, transportError(ctx, op, err)
 	}
-	body, err := readBody(resp)
+	ans := answer{status: resp.StatusCode, final: resp.Request.URL}
+	ans.body, err = readBody(resp)
 	if err != nil {
-		return resp.StatusCode, nil, transportError(ctx, op, err)
+		return answer{status: resp.StatusCode}, transportError(ctx, op, err)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return resp.StatusCode, body, nil
+		return ans, nil
 	}
 	ct := resp.Header.Get("Content-Type")
-	trimmed := bytes.TrimSpace(body)
+	trimmed := bytes.TrimSpace(ans.body)
 	if strings.Contains(ct, "html") || !bytes.HasPrefix(trimmed, []byte("{")) {
-		return resp.StatusCode, body, &ResponseError{Op: op, StatusCode: resp.StatusCode, Kind: ErrNotPumpServer,
+		return ans, &ResponseError{Op: op, StatusCode: resp.StatusCode, Kind: ErrNotPumpServer,
 			Cause: errors.New("the answer is not JSON")}
 	}
 	if err := json.Unmarshal(trimmed, v); err != nil {
-		return resp.StatusCode, body, &ResponseError{Op: op, StatusCode: resp.StatusCode, Kind: ErrBadResponse,
+		return ans, &ResponseError{Op: op, StatusCode: resp.StatusCode, Kind: ErrBadResponse,
 			Cause: errors.New("malformed JSON")}
 	}
-	return resp.StatusCode, body, nil
+	return ans, nil
 }

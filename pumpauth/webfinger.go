@@ -18,20 +18,21 @@ type webfingerDoc struct {
 
 // lookupUser asks the server's webfinger whether the user exists and
 // returns their profile URL (the "self" link, may be empty).
-func (p *Pump) lookupUser(ctx context.Context, e endpoints) (string, error) {
+func (p *Pump) lookupUser(ctx context.Context, e Endpoints) (string, error) {
 	p.mu.Lock()
 	known, self := p.userChecked, p.selfURL
 	p.mu.Unlock()
 	if known {
 		return self, nil
 	}
-	resource := url.QueryEscape("acct:" + p.addr.String())
+	resource := url.QueryEscape("acct:" + p.account().String())
 	u := strings.ReplaceAll(e.Webfinger, "{uri}", resource)
 	var doc webfingerDoc
-	status, body, err := p.getJSON(ctx, opWebfinger, u, &doc)
+	ans, err := p.getJSON(ctx, opWebfinger, u, &doc)
 	if err != nil {
 		return "", err
 	}
+	status, body := ans.status, ans.body
 	switch {
 	case status == http.StatusNotFound:
 		msg := serverMessage(body, "")

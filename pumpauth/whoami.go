@@ -1,86 +1,130 @@
 package pumpauth
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
 )
-
-// person is the part of a pump.io person object we read.
-type person struct {
-	ObjectType        string `json:"objectType"`
-	ID                string `json:"id"`
-	PreferredUsername string `json:"preferredUsername"`
-	DisplayName       string `json:"displayName"`
-	URL               string `json:"url"`
-	Summary           string `json:"summary"`
-	Image             struct {
-		URL string `json:"url"`
-	} `json:"image"`
-	Followers struct {
-		TotalItems int `json:"totalItems"`
-	} `json:"followers"`
-	Following struct {
-		TotalItems int `json:"totalItems"`
-	} `json:"following"`
-}
-
-// parseProfile reads a person object; anything else is ErrBadResponse.
-func parseProfile(body []byte) (Profile, error) {
-	var v person
-	if err := json.Unmarshal(bytes.TrimSpace(body), &v); err != nil {
-		return Profile{}, errors.New("malformed JSON")
-	}
-	if v.ID == "" && v.PreferredUsername == "" {
-		return Profile{}, errors.New("not a person object")
-	}
-	if v.ObjectType != "" && v.ObjectType != "person" {
-		return Profile{}, errors.New("not a person object")
-	}
-	return Profile{
-		ID: v.ID, PreferredUsername: v.PreferredUsername, DisplayName: v.DisplayName,
-		URL: v.URL, ImageURL: v.Image.URL, Summary: v.Summary,
-		Followers: v.Followers.TotalItems, Following: v.Following.TotalItems,
-	}, nil
-}
 
 // Whoami returns the profile of the person the access token belongs to:
 // a signed GET of the whoami endpoint, whose 302 to the profile is
-// followed and signed again for the profile's own URL. A token the server
-// does not know gives ErrTokenRejected; forgotten client credentials give
-// ErrClientRejected.
+// followed and signed again for the profile's own URL. It asks for
+// ActivityStreams 1.0 and reads 2.0 as well.
+//
+// The profile must be this Pump's account: the browser decides who
+// approves, so a person who typed bob@host while logged in as alice gets
+// alice's token. Then Whoami returns the profile (Profile.Address names
+// who it is) with an error wrapping ErrWrongAccount; never store the token
+// under this Pump's address then.
+//
+// A token the server does not know gives ErrTokenRejected; forgotten
+// client credentials give ErrClientRejected. When endpoints given by
+// WithEndpoints no longer lead to whoami, host-meta is read again, once.
 func (p *Pump) Whoami(ctx context.Context) (Profile, error) {
 	if p.Token().IsZero() {
 		return Profile{}, &ResponseError{Op: opWhoami, Kind: ErrTokenRejected, Cause: errors.New("no access token yet")}
 	}
+	prof, err := p.whoami(ctx)
+	if err != nil && staleEndpoint(err) && p.forgetEndpoints() {
+		prof, err = p.whoami(ctx)
+	}
+	if err != nil {
+		return Profile{}, err
+	}
+	if want := p.account(); !want.owns(prof) {
+		return prof, &ResponseError{Op: opWhoami, Kind: ErrWrongAccount,
+			Cause: fmt.Errorf("the token belongs to %s, not %s", displayAddress(prof), want)}
+	}
+	return prof, nil
+}
+
+// displayAddress names the profile's account for an error text.
+func displayAddress(p Profile) string {
+	if p.Address != "" {
+		return p.Address
+	}
+	return p.PreferredUsername + " (" + p.ID + ")"
+}
+
+// staleEndpoint reports a failure that suggests the stored whoami URL is
+// no longer where the server answers (not a verdict on the credentials).
+func staleEndpoint(err error) bool {
+	var re *ResponseError
+	if !errors.As(err, &re) {
+		return false
+	}
+	switch {
+	case re.Kind == ErrNotPumpServer:
+		return true
+	case re.Kind == ErrServer:
+		return re.StatusCode == http.StatusNotFound || re.StatusCode == http.StatusGone ||
+			re.StatusCode == http.StatusMethodNotAllowed || re.StatusCode == http.StatusMovedPermanently
+	}
+	return false
+}
+
+// whoami is one attempt of Whoami, on the endpoints in use.
+func (p *Pump) whoami(ctx context.Context) (Profile, error) {
 	e, err := p.discover(ctx)
 	if err != nil {
 		return Profile{}, err
 	}
-	rctx, cancel := p.withTimeout(ctx)
-	defer cancel()
-	req, err := http.NewRequestWithContext(rctx, http.MethodGet, e.Whoami, nil)
+	body, status, err := p.api(ctx, opWhoami, http.MethodGet, e.Whoami, nil)
 	if err != nil {
-		return Profile{}, &ResponseError{Op: opWhoami, Kind: ErrBadResponse, Cause: err}
-	}
-	req.Header.Set("Accept", "application/json")
-	resp, err := p.HTTPClient().Do(req)
-	if err != nil {
-		return Profile{}, transportError(ctx, opWhoami, err)
-	}
-	body, err := readBody(resp)
-	if err != nil {
-		return Profile{}, transportError(ctx, opWhoami, err)
-	}
-	ct := resp.Header.Get("Content-Type")
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return Profile{}, statusError(opWhoami, resp.StatusCode, ct, body)
+		return Profile{}, err
 	}
 	prof, err := parseProfile(body)
 	if err != nil {
-		return Profile{}, &ResponseError{Op: opWhoami, StatusCode: resp.StatusCode, Kind: ErrBadResponse, Cause: err}
+		return Profile{}, &ResponseError{Op: opWhoami, StatusCode: status, Kind: ErrBadResponse, Cause: err}
+	}
+	prof.Address = profileAddress(prof)
+	if prof.Address == "" {
+		return Profile{}, &ResponseError{Op: opWhoami, StatusCode: status, Kind: ErrBadResponse,
+			Cause: errors.New("the profile does not say which server it is on")}
 	}
 	return prof, nil
+}
+
+// profileAddress is the account a profile belongs to: its nickname at the
+// host of its id, with the scheme's default port left out; "" when the id
+// names no host.
+func profileAddress(p Profile) string {
+	u, err := url.Parse(p.ID)
+	if err != nil || u.Hostname() == "" {
+		return ""
+	}
+	port := 0
+	if ps := u.Port(); ps != "" {
+		port, _ = strconv.Atoi(ps)
+	}
+	if (u.Scheme == "https" && port == 443) || (u.Scheme == "http" && port == 80) {
+		port = 0
+	}
+	a := address{Nick: p.PreferredUsername, Host: strings.ToLower(u.Hostname()), Port: port}
+	canon, err := parseAddress(a.String())
+	if err != nil {
+		return ""
+	}
+	return canon.String()
+}
+
+// owns reports whether the profile is this account: the same nickname
+// (pump.io's are case-insensitive) on the same host and port. A port of 0
+// on either side (the scheme's default) matches 0, 80 and 443.
+func (a address) owns(p Profile) bool {
+	other, err := parseAddress(p.Address)
+	if err != nil || !strings.EqualFold(other.Nick, a.Nick) || other.Host != a.Host {
+		return false
+	}
+	norm := func(port int) int {
+		if port == 80 || port == 443 {
+			return 0
+		}
+		return port
+	}
+	return norm(other.Port) == norm(a.Port)
 }

@@ -76,14 +76,18 @@ func TestAPIErrors(t *testing.T) {
 		{"bad token", func() *http.Request { return newSigned(t, "GET", s.URL+"/api/whoami", nil, c, creds{"nope", "x"}, nil) },
 			400, "Invalid / expired Token", false},
 		{"bad signature", func() *http.Request { return newSigned(t, "GET", s.URL+"/api/whoami", nil, c, creds{at.key, "x"}, nil) },
-			401, "Invalid signature", true},
+			400, "Invalid signature", false},
 		{"inbox bad signature", func() *http.Request {
 			return newSigned(t, "GET", s.URL+"/api/user/alice/inbox", nil, creds{c.key, "x"}, at, nil)
-		}, 401, "Invalid signature", true},
-		{"unknown consumer", func() *http.Request {
+		}, 400, "Invalid signature", false},
+		{"unknown consumer, known token", func() *http.Request {
 			return newSigned(t, "GET", s.URL+"/api/whoami", nil, creds{"nope", "x"}, at, nil)
 		},
-			400, "Invalid Consumer Key", false},
+			401, "Invalid / used nonce", false},
+		{"unknown consumer and token", func() *http.Request {
+			return newSigned(t, "GET", s.URL+"/api/whoami", nil, creds{"nope", "x"}, creds{"nope", "x"}, nil)
+		},
+			400, "Invalid / expired Token", false},
 		{"someone else's inbox", func() *http.Request { return newSigned(t, "GET", s.URL+"/api/user/bob/inbox", nil, c, at, nil) },
 			403, `"error"`, false},
 		{"post to someone else's feed", func() *http.Request {

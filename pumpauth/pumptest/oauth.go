@@ -31,6 +31,7 @@ const (
 	errInvalidKey     = "Invalid Consumer Key"
 	errInvalidSig     = "Invalid signature"
 	errInvalidToken   = "Invalid / expired Token"
+	errUsedNonce      = "Invalid / used nonce"
 	errInternal       = "internal error"
 	sessionCookieName = "pumptest_session"
 )

@@ -65,7 +65,7 @@ func TestTLS(t *testing.T) {
 	}
 	r := newSigned(t, "GET", strings.Replace(s.URL, "https", "http", 1)+"/api/whoami", nil, c, at, nil)
 	r.URL.Scheme = "https"
-	do(t, s, r).want(t, 401, "Invalid signature")
+	do(t, s, r).want(t, 400, "Invalid signature")
 	if !strings.Contains(s.LastRejection(), "GET&https%3A%2F%2F127.0.0.1") {
 		t.Errorf("LastRejection should show the server's base string: %s", s.LastRejection())
 	}
