@@ -20,7 +20,7 @@ type AccountStore interface {
 	SetCurrent(address string) error
 	// SaveRegistration keeps the client credentials; called as soon as
 	// Register returns, before the browser opens.
-	SaveRegistration(address string, c pumpauth.Client, baseURL string, plainHTTP bool) error
+	SaveRegistration(address string, c pumpauth.Client, e pumpauth.Endpoints, plainHTTP bool) error
 	// SaveToken keeps the access token and the profile and makes the account current.
 	SaveToken(address string, t pumpauth.Token, p pumpauth.Profile) error
 	ClearToken(address string) error

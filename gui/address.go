@@ -12,7 +12,6 @@ import (
 type addressScreen struct {
 	u            *UI
 	title        *widget.Label
-	intro        *widget.Label
 	label        *widget.Label
 	entry        *keyEntry
 	hint         *widget.Label
@@ -29,12 +28,11 @@ type addressScreen struct {
 func newAddressScreen(u *UI) *addressScreen {
 	s := &addressScreen{u: u}
 	s.title = newTitle("Connect your pump.io account")
-	s.intro = newText("Type your address and press Enter, then approve in your browser.")
 	s.label = &widget.Label{Text: "Your pump.io address", TextStyle: fyne.TextStyle{Bold: true}}
 	s.entry = newKeyEntry("alice@pump.example", u.escape)
 	s.entry.OnSubmitted = func(string) { s.onConnect() }
 	s.entry.OnChanged = s.onChanged
-	s.hint = newText("It's your user name and your server, as in alice@pump.example — you'll find it on your profile page.")
+	s.hint = newText("It's your user name and your server, as in alice@pump.example — you'll find it on your profile page. Press Enter, then approve in your browser.")
 	s.problem = newText("")
 	s.problem.Importance = widget.DangerImportance
 	s.problem.Hide()
@@ -46,10 +44,11 @@ func newAddressScreen(u *UI) *addressScreen {
 	s.connect = newKeyButton("Connect", widget.HighImportance, s.onConnect, u.escape)
 	s.savedTitle = &widget.Label{Text: "Saved on this computer", TextStyle: fyne.TextStyle{Bold: true}}
 	s.saved = container.NewVBox()
-	s.content = page(s.title,
-		[]fyne.CanvasObject{s.intro, s.label, container.NewBorder(nil, nil, nil, s.connect, s.entry),
-			s.problem, s.hint, s.advanced, s.savedTitle, s.saved},
-		nil)
+	// The saved accounts scroll on their own below the field, so the field,
+	// Connect and the first accounts show at any window size.
+	top := container.NewVBox(s.title, s.label, container.NewBorder(nil, nil, nil, s.connect, s.entry),
+		s.problem, s.hint, s.advanced, s.savedTitle)
+	s.content = container.NewBorder(container.NewPadded(top), nil, nil, nil, container.NewVScroll(container.NewPadded(s.saved)))
 	return s
 }
 
@@ -88,8 +87,11 @@ func (s *addressScreen) listSaved() {
 	}
 	if len(accounts) == 0 {
 		s.savedTitle.Hide()
+		s.hint.Show()
 	} else {
+		// Someone with saved accounts knows what an address is: the room goes to the list.
 		s.savedTitle.Show()
+		s.hint.Hide()
 	}
 	s.saved.Refresh()
 }

@@ -2,7 +2,6 @@ package gui
 
 import (
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/pumpconnect/pumpconnect/pumpauth"
@@ -17,8 +16,7 @@ type approveScreen struct {
 	bar        *widget.ProgressBarInfinite
 	linkIntro  *widget.Label
 	link       *widget.Label // the authorize URL, selectable
-	copyLink   *keyButton
-	copied     *widget.Label // "Link copied" feedback; hidden until then
+	copyLink   *keyButton    // says "Link copied" once pressed
 	codeButton *keyButton    // "Enter a code instead"
 	cancel     *keyButton
 	content    fyne.CanvasObject
@@ -29,23 +27,27 @@ type approveScreen struct {
 	plainHTTP bool
 }
 
+// The Copy link button's label, before and after it was pressed.
+const (
+	copyLinkText   = "Copy link"
+	linkCopiedText = "Link copied"
+)
+
 func newApproveScreen(u *UI) *approveScreen {
 	s := &approveScreen{u: u}
 	s.title = newTitle("Approve in your browser")
 	s.text = newText("")
 	s.bar = widget.NewProgressBarInfinite()
 	s.bar.Stop()
-	s.linkIntro = newText("No browser opened? Copy this link into your browser. (Browser on another computer? Press “Enter a code instead”.)")
+	s.linkIntro = newText("No browser opened? Copy this link into it. Browser on another computer? Enter a code instead.")
 	s.link = &widget.Label{Wrapping: fyne.TextWrapBreak, Selectable: true, Truncation: fyne.TextTruncateOff}
-	s.copyLink = newKeyButton("Copy link", widget.MediumImportance, s.onCopyLink, u.escape)
-	s.copied = newText("The link is copied: paste it into your browser's address bar.")
-	s.copied.Importance = widget.SuccessImportance
-	s.copied.Hide()
+	s.copyLink = newKeyButton(copyLinkText, widget.MediumImportance, s.onCopyLink, u.escape)
 	s.codeButton = newKeyButton("Enter a code instead", widget.LowImportance, s.onEnterCode, u.escape)
 	s.cancel = newKeyButton("Cancel", widget.MediumImportance, s.onCancel, u.escape)
+	// The buttons sit below the scrolling text, so they show at any window size.
 	s.content = page(s.title,
-		[]fyne.CanvasObject{s.text, s.bar, s.linkIntro, s.link, container.NewHBox(s.copyLink), s.copied},
-		buttonRow([]fyne.CanvasObject{s.codeButton}, s.cancel))
+		[]fyne.CanvasObject{s.text, s.bar, s.linkIntro, s.link},
+		buttonRow([]fyne.CanvasObject{s.codeButton}, s.copyLink, s.cancel))
 	return s
 }
 
@@ -55,7 +57,7 @@ func (u *UI) showApprove(p *pumpauth.Pump, address string, plainHTTP bool, link 
 	s.pump, s.address, s.plainHTTP = p, address, plainHTTP
 	s.text.SetText("Your browser is open on " + hostOf(address) + ". Log in if asked, then press Authorize. Pump Connect will continue by itself.")
 	s.link.SetText(link)
-	s.copied.Hide()
+	s.copyLink.SetText(copyLinkText)
 	s.bar.Start()
 	u.show(screenApprove, s.content, nil, nil, s.onCancel)
 }
@@ -67,7 +69,7 @@ func (s *approveScreen) browserFailed() {
 
 func (s *approveScreen) onCopyLink() {
 	s.u.app.Clipboard().SetContent(s.link.Text)
-	s.copied.Show()
+	s.copyLink.SetText(linkCopiedText)
 }
 
 func (s *approveScreen) onEnterCode() {

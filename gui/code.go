@@ -2,7 +2,6 @@ package gui
 
 import (
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/pumpconnect/pumpconnect/pumpauth"
@@ -15,9 +14,8 @@ type codeScreen struct {
 	title    *widget.Label
 	text     *widget.Label
 	link     *widget.Label
-	copyLink *keyButton
+	copyLink *keyButton // says "Link copied" once pressed
 	openLink *keyButton
-	copied   *widget.Label
 	label    *widget.Label
 	entry    *keyEntry
 	problem  *widget.Label // hidden when there is nothing to say
@@ -35,11 +33,8 @@ func newCodeScreen(u *UI) *codeScreen {
 	s.title = newTitle("Enter the code from your browser")
 	s.text = newText("Open this link in a browser, log in if asked and press Authorize. Then copy the code the page shows and paste it below.")
 	s.link = &widget.Label{Wrapping: fyne.TextWrapBreak, Selectable: true}
-	s.copyLink = newKeyButton("Copy link", widget.MediumImportance, s.onCopyLink, u.escape)
+	s.copyLink = newKeyButton(copyLinkText, widget.MediumImportance, s.onCopyLink, u.escape)
 	s.openLink = newKeyButton("Open in browser", widget.MediumImportance, s.onOpenLink, u.escape)
-	s.copied = newText("The link is copied.")
-	s.copied.Importance = widget.SuccessImportance
-	s.copied.Hide()
 	s.label = &widget.Label{Text: "Code", TextStyle: fyne.TextStyle{Bold: true}}
 	s.entry = newKeyEntry("Paste the code here", u.escape)
 	s.entry.OnSubmitted = func(string) { s.onSubmit() }
@@ -48,10 +43,11 @@ func newCodeScreen(u *UI) *codeScreen {
 	s.problem.Hide()
 	s.submit = newKeyButton("Continue", widget.HighImportance, s.onSubmit, u.escape)
 	s.cancel = newKeyButton("Cancel", widget.MediumImportance, s.onCancel, u.escape)
+	// A problem takes the place of the instructions (it says what to do),
+	// and the buttons sit below the scrolling text: both show at any size.
 	s.content = page(s.title,
-		[]fyne.CanvasObject{s.text, s.link, container.NewHBox(s.copyLink, s.openLink, s.copied),
-			s.label, s.entry, s.problem},
-		buttonRow(nil, s.cancel, s.submit))
+		[]fyne.CanvasObject{s.problem, s.text, s.link, s.label, s.entry},
+		buttonRow([]fyne.CanvasObject{s.copyLink, s.openLink}, s.cancel, s.submit))
 	return s
 }
 
@@ -63,7 +59,7 @@ func (u *UI) showCode(address string, plainHTTP bool) {
 	s.link.SetText("Asking " + hostOf(address) + " for a link…")
 	s.entry.SetText("")
 	s.setProblem("")
-	s.copied.Hide()
+	s.copyLink.SetText(copyLinkText)
 	u.show(screenCode, s.content, s.entry, s.onSubmit, s.onCancel)
 }
 
@@ -96,8 +92,10 @@ func (s *codeScreen) setProblem(msg string) {
 	s.problem.SetText(msg)
 	if msg == "" {
 		s.problem.Hide()
+		s.text.Show()
 	} else {
 		s.problem.Show()
+		s.text.Hide()
 	}
 }
 
@@ -115,7 +113,7 @@ func (s *codeScreen) onSubmit() {
 	s.setProblem("")
 	s.entry.Disable()
 	s.submit.Disable()
-	s.copied.Hide()
+	s.copyLink.SetText(copyLinkText)
 	s.link.SetText("Checking the code with " + hostOf(s.address) + "…")
 	s.copyLink.Disable()
 	s.openLink.Disable()
@@ -123,7 +121,7 @@ func (s *codeScreen) onSubmit() {
 
 func (s *codeScreen) onCopyLink() {
 	s.u.app.Clipboard().SetContent(s.link.Text)
-	s.copied.Show()
+	s.copyLink.SetText(linkCopiedText)
 }
 
 func (s *codeScreen) onOpenLink() {

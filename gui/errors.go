@@ -51,10 +51,20 @@ var explanations = []struct {
 	{context.DeadlineExceeded, "This took too long. Try again in a moment."},
 }
 
+// explainFor is Explain for an error met while talking to address's
+// server: a server on this computer that does not answer is not a matter
+// of the internet connection.
+func explainFor(address string, err error) string {
+	if errors.Is(err, pumpauth.ErrUnreachable) && onThisComputer(address) {
+		return "Nothing is answering at " + hostOf(address) + " on this computer. Check that the pump.io server is running, then try again."
+	}
+	return Explain(err)
+}
+
 // codeRefused is what the code screen says when the server refused a
 // pasted code. pump.io never checks the code itself, so a refusal means
 // the link was not approved or has expired: a new link is shown with it.
-const codeRefused = "That code didn't work: the approval wasn't finished or has expired. Open the new link above, press Authorize, then paste the new code."
+const codeRefused = "That code didn't work: the approval wasn't finished or has expired. Open the new link below, press Authorize, then paste the new code."
 
 // Explain turns an error of pumpauth (or of the store) into one sentence a
 // person who knows nothing of OAuth understands, saying what to do. It

@@ -43,11 +43,12 @@ func (u *UI) runConnect(o *operation, address string, plainHTTP bool) {
 		u.fail(o, address, plainHTTP, err, retry)
 		return
 	}
+	address = p.Address() // the server's own name for itself, if it redirected there
 	tok, err := u.authorizeInBrowser(o, p, address, plainHTTP)
 	if errors.Is(err, pumpauth.ErrClientRejected) && o.ctx.Err() == nil {
-		// The server forgot our registration (its database was reset):
-		// introduce ourselves again, once, and ask again.
-		u.post(o, func() { u.progress.text.SetText("The server has forgotten Pump Connect; introducing it again…") })
+		// The server no longer knows our registration (its database was
+		// reset): register again, once, and ask again. Nothing is lost.
+		u.post(o, func() { u.progress.text.SetText(settingUpAgain) })
 		if err := u.store.ClearClient(address); err != nil {
 			u.fail(o, address, plainHTTP, storeError(err), retry)
 			return
@@ -67,15 +68,22 @@ func (u *UI) runConnect(o *operation, address string, plainHTTP bool) {
 	u.complete(o, p, address, plainHTTP, tok, retry)
 }
 
+// settingUpAgain is what the progress screen says while Pump Connect
+// registers again on a server that no longer knows it.
+const settingUpAgain = "Setting up Pump Connect on the server again…"
+
 // registered makes sure Pump Connect is registered on address's server
-// and saves the registration before anything else happens. fresh ignores
-// a stored registration.
+// and saves the registration before anything else happens, under the
+// server's own name for the account (p.Address()). fresh ignores a stored
+// registration.
 func (u *UI) registered(ctx context.Context, address string, plainHTTP, fresh bool) (*pumpauth.Pump, error) {
 	c := pumpauth.Client{Webfinger: address, Name: u.opts.AppName, Type: "native"}
+	var opts []pumpauth.Option
 	if a, ok := u.store.Account(address); ok && !fresh && a.ClientKey != "" {
 		c = a.Client(u.opts.AppName)
+		opts = append(opts, pumpauth.WithEndpoints(a.Endpoints))
 	}
-	p, err := u.newPump(c, plainHTTP)
+	p, err := u.newPump(c, plainHTTP, opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -83,7 +91,7 @@ func (u *UI) registered(ctx context.Context, address string, plainHTTP, fresh bo
 	if err != nil {
 		return nil, err
 	}
-	if err := u.store.SaveRegistration(address, got, p.BaseURL(), plainHTTP); err != nil {
+	if err := u.store.SaveRegistration(p.Address(), got, p.Endpoints(), plainHTTP); err != nil {
 		return nil, storeError(err)
 	}
 	return p, nil
@@ -103,8 +111,13 @@ func (u *UI) authorizeInBrowser(o *operation, p *pumpauth.Pump, address string, 
 }
 
 // complete asks who the token belongs to, saves it and shows Connected.
+// A token of another account than address is never saved under address.
 func (u *UI) complete(o *operation, p *pumpauth.Pump, address string, plainHTTP bool, tok pumpauth.Token, retry func()) {
 	prof, err := p.Whoami(o.ctx)
+	if errors.Is(err, pumpauth.ErrWrongAccount) {
+		u.post(o, func() { u.showWrongAccount(p, address, plainHTTP, tok, prof) })
+		return
+	}
 	if err != nil {
 		u.fail(o, address, plainHTTP, err, retry)
 		return
@@ -135,6 +148,7 @@ func (u *UI) fail(o *operation, address string, plainHTTP bool, err error, retry
 	}
 	pr := problem{
 		title:   "Pump Connect couldn't connect to " + hostOf(address),
+		text:    explainFor(address, err),
 		err:     err,
 		primary: "Retry", onPrimary: retry,
 		secondary: "Change address", onSecondary: change,
@@ -205,6 +219,7 @@ func (u *UI) runCode(o *operation, p *pumpauth.Pump, address string, plainHTTP b
 				u.fail(o, address, plainHTTP, err, retry)
 				return
 			}
+			address = p.Address()
 		default:
 			u.fail(o, address, plainHTTP, err, retry)
 			return
@@ -232,7 +247,9 @@ func (u *UI) runReconnect(o *operation, acct Account) {
 	// preferences happens before the window shows.
 	fyne.DoAndWait(func() {})
 	address := acct.Address
-	p, err := u.newPump(acct.Client(u.opts.AppName), acct.PlainHTTP, pumpauth.WithToken(acct.PumpToken()))
+	// The stored endpoints spare host-meta: whoami and its profile, two requests.
+	p, err := u.newPump(acct.Client(u.opts.AppName), acct.PlainHTTP,
+		pumpauth.WithToken(acct.PumpToken()), pumpauth.WithEndpoints(acct.Endpoints))
 	var prof pumpauth.Profile
 	if err == nil {
 		prof, err = p.Whoami(o.ctx)
@@ -241,9 +258,17 @@ func (u *UI) runReconnect(o *operation, acct Account) {
 	case o.ctx.Err() != nil:
 		return
 	case err == nil:
-		// Refresh the stored name and avatar; the account works either way.
+		// Refresh the stored name and avatar (and the endpoints, when they
+		// had to be found again); the account works either way.
+		if e := p.Endpoints(); e != acct.Endpoints {
+			_ = u.store.SaveRegistration(address, p.Client(), e, acct.PlainHTTP)
+		}
 		_ = u.store.SaveToken(address, acct.PumpToken(), prof)
 		u.post(o, func() { u.showConnected(address, prof, p) })
+	case errors.Is(err, pumpauth.ErrWrongAccount):
+		// Stored by an earlier version under the wrong address: the token
+		// is someone else's. Offer to keep it under the right one.
+		u.post(o, func() { u.showWrongAccount(p, address, acct.PlainHTTP, acct.PumpToken(), prof) })
 	case errors.Is(err, pumpauth.ErrTokenRejected):
 		// The token is dead; the registration is still good.
 		if err := u.store.ClearToken(address); err != nil {
@@ -260,13 +285,13 @@ func (u *UI) runReconnect(o *operation, acct Account) {
 			u.failReconnect(o, acct, storeError(err))
 			return
 		}
-		u.post(o, func() { u.progress.text.SetText("The server has forgotten Pump Connect; introducing it again…") })
+		u.post(o, func() { u.progress.text.SetText(settingUpAgain) })
 		if _, rerr := u.registered(o.ctx, address, acct.PlainHTTP, true); rerr != nil {
 			u.fail(o, address, acct.PlainHTTP, rerr, func() { u.connect(address, acct.PlainHTTP) })
 			return
 		}
 		u.post(o, func() {
-			u.askPermissionAgain(acct, "The server "+hostOf(address)+" has forgotten Pump Connect, so it needs your approval once more. Press Reconnect and approve in your browser.", err)
+			u.askPermissionAgain(acct, hostOf(address)+" needs your approval for Pump Connect once more. Press Reconnect and approve in your browser; it takes a moment.", err)
 		})
 	default:
 		// Unreachable, timeout, certificate…: keep everything, offer Retry.
@@ -279,7 +304,7 @@ func (u *UI) failReconnect(o *operation, acct Account, err error) {
 	u.post(o, func() {
 		u.showProblem(problem{
 			title:       "Pump Connect couldn't reach " + hostOf(acct.Address),
-			text:        Explain(err) + " Your account stays saved on this computer.",
+			text:        explainFor(acct.Address, err) + " Your account stays saved on this computer.",
 			err:         err,
 			primary:     "Retry",
 			onPrimary:   func() { u.reconnect(acct) },

@@ -11,11 +11,14 @@ package gui
 
 import (
 	"context"
+	"image/color"
 	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
@@ -26,8 +29,13 @@ import (
 	"github.com/pumpconnect/pumpconnect/pumpauth"
 )
 
-// WindowSize is the window's fixed size: no message makes it grow.
-var WindowSize = fyne.NewSize(520, 420)
+// WindowSize is the window's size when it opens. The window can be resized
+// down to MinWindowSize, where every screen still shows its message and
+// its buttons without scrolling.
+var WindowSize = fyne.NewSize(540, 460)
+
+// MinWindowSize is the smallest size of the window's content.
+var MinWindowSize = fyne.NewSize(460, 400)
 
 // Options configures the UI; the zero value is usable.
 type Options struct {
@@ -89,6 +97,8 @@ const (
 	screenCode      = "code"
 	screenConnected = "connected"
 	screenProblem   = "problem"
+	// screenWrongAccount is the problem screen saying the browser approved another account.
+	screenWrongAccount = "wrong-account"
 )
 
 // New builds the window's content on w (title, fixed size, keyboard
@@ -123,9 +133,10 @@ func New(a fyne.App, w fyne.Window, store AccountStore, opts Options) *UI {
 	u.body = container.NewStack()
 
 	w.SetTitle(opts.AppName)
-	w.SetContent(container.NewBorder(u.header, nil, nil, nil, u.body))
+	floor := canvas.NewRectangle(color.Transparent) // holds the window at MinWindowSize or more
+	floor.SetMinSize(MinWindowSize)
+	w.SetContent(container.NewStack(floor, container.NewBorder(u.header, nil, nil, nil, u.body)))
 	w.Resize(WindowSize)
-	w.SetFixedSize(true)
 	w.SetOnClosed(u.Close)
 	w.Canvas().SetOnTypedKey(u.typedKey)
 	return u
@@ -245,18 +256,26 @@ func buttonRow(left []fyne.CanvasObject, right ...fyne.CanvasObject) fyne.Canvas
 	return container.NewHBox(objs...)
 }
 
-// hostOf is the server part of an address, for messages ("pump.example").
+// hostOf is the server part of an address, port included, for messages
+// ("pump.example", "127.0.0.1:31080", "[::1]:8000").
 func hostOf(address string) string {
-	i := strings.LastIndexByte(address, '@')
-	if i < 0 {
-		return address
+	if i := strings.LastIndexByte(address, '@'); i >= 0 {
+		return address[i+1:]
 	}
-	h := address[i+1:]
-	if host, _, err := net.SplitHostPort(h); err == nil {
-		if strings.Contains(host, ":") {
-			return "[" + host + "]"
-		}
-		return host
+	return address
+}
+
+// onThisComputer reports whether the address's server is this computer
+// (localhost or a loopback IP literal).
+func onThisComputer(address string) bool {
+	host := hostOf(address)
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
 	}
-	return h
+	host = strings.Trim(host, "[]")
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
 }

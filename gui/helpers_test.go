@@ -75,7 +75,7 @@ func (f *fakeStore) SetCurrent(address string) error {
 	return nil
 }
 
-func (f *fakeStore) SaveRegistration(address string, c pumpauth.Client, baseURL string, plainHTTP bool) error {
+func (f *fakeStore) SaveRegistration(address string, c pumpauth.Client, e pumpauth.Endpoints, plainHTTP bool) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.record("SaveRegistration " + address)
@@ -86,7 +86,10 @@ func (f *fakeStore) SaveRegistration(address string, c pumpauth.Client, baseURL 
 	if a.ClientKey != c.Key {
 		a.Token, a.TokenSecret = "", ""
 	}
-	a.Address, a.BaseURL, a.PlainHTTP = address, baseURL, plainHTTP
+	a.Address, a.PlainHTTP = address, plainHTTP
+	if !e.IsZero() {
+		a.Endpoints, a.BaseURL = e, e.Base
+	}
 	a.ClientKey, a.ClientSecret, a.ClientExpiresAt = c.Key, c.Secret, c.ExpiresAt
 	f.accounts[address] = a
 	return nil
@@ -342,7 +345,7 @@ func connectedStore(t *testing.T, s *pumptest.Server) *fakeStore {
 		t.Fatal(err)
 	}
 	st := newFakeStore()
-	if err := st.SaveRegistration(addr, p.Client(), p.BaseURL(), false); err != nil {
+	if err := st.SaveRegistration(addr, p.Client(), p.Endpoints(), false); err != nil {
 		t.Fatal(err)
 	}
 	if err := st.SaveToken(addr, tok, prof); err != nil {

@@ -10,6 +10,7 @@ import (
 // problem is what the problem screen shows: a title, one sentence for
 // people (from Explain, or text), the technical details, and two actions.
 type problem struct {
+	screen      string // the screen's name; "" is screenProblem
 	title       string
 	text        string // "" means Explain(err)
 	err         error  // its text goes to Details; nil: no Details
@@ -78,7 +79,11 @@ func (u *UI) showProblem(p problem) {
 	} else if p.onSecondary != nil {
 		escape = s.onSecondary
 	}
-	u.show(screenProblem, s.content, nil, enter, escape)
+	name := p.screen
+	if name == "" {
+		name = screenProblem
+	}
+	u.show(name, s.content, nil, enter, escape)
 }
 
 func setButton(b *keyButton, label string) {

@@ -13,17 +13,18 @@ const SchemaVersion = 1
 
 // Account is one connected (or half-connected) pump.io account.
 type Account struct {
-	Address         string    // canonical "alice@pump.example" (pumpauth.ParseAddress); the key
-	BaseURL         string    // "https://pump.example" once known ("" before)
-	PlainHTTP       bool      // the user allowed plain http for this server
-	ClientKey       string    // client_id of this application's registration on the server
-	ClientSecret    string    // client_secret of that registration
-	ClientExpiresAt time.Time // zero: never
-	Token           string    // OAuth access token
-	TokenSecret     string    // its secret
-	DisplayName     string    // the person's name as the server shows it
-	AvatarURL       string    // the avatar image; "" when none
-	ConnectedAt     time.Time // zero: registered but never connected
+	Address         string             // canonical "alice@pump.example" (pumpauth.ParseAddress); the key
+	BaseURL         string             // "https://pump.example" once known ("" before)
+	Endpoints       pumpauth.Endpoints // the server's endpoints as discovery found them (zero before)
+	PlainHTTP       bool               // the user allowed plain http for this server
+	ClientKey       string             // client_id of this application's registration on the server
+	ClientSecret    string             // client_secret of that registration
+	ClientExpiresAt time.Time          // zero: never
+	Token           string             // OAuth access token
+	TokenSecret     string             // its secret
+	DisplayName     string             // the person's name as the server shows it
+	AvatarURL       string             // the avatar image; "" when none
+	ConnectedAt     time.Time          // zero: registered but never connected
 }
 
 // Client returns the registration as pumpauth wants it, for an application
@@ -54,25 +55,27 @@ func (a Account) HasClient() bool { return a.ClientKey != "" }
 // backup. Rev is the store revision of the change that last wrote it; it
 // decides which copy wins when the preferences and the backup disagree.
 type record struct {
-	V               int       `json:"v"`
-	Rev             int64     `json:"rev"`
-	Address         string    `json:"address"`
-	BaseURL         string    `json:"baseURL,omitempty"`
-	PlainHTTP       bool      `json:"plainHTTP,omitempty"`
-	ClientKey       string    `json:"clientKey,omitempty"`
-	ClientSecret    string    `json:"clientSecret,omitempty"`
-	ClientExpiresAt time.Time `json:"clientExpiresAt,omitzero"`
-	Token           string    `json:"token,omitempty"`
-	TokenSecret     string    `json:"tokenSecret,omitempty"`
-	DisplayName     string    `json:"displayName,omitempty"`
-	AvatarURL       string    `json:"avatarURL,omitempty"`
-	ConnectedAt     time.Time `json:"connectedAt,omitzero"`
+	V               int                `json:"v"`
+	Rev             int64              `json:"rev"`
+	Address         string             `json:"address"`
+	BaseURL         string             `json:"baseURL,omitempty"`
+	Endpoints       pumpauth.Endpoints `json:"endpoints,omitzero"`
+	PlainHTTP       bool               `json:"plainHTTP,omitempty"`
+	ClientKey       string             `json:"clientKey,omitempty"`
+	ClientSecret    string             `json:"clientSecret,omitempty"`
+	ClientExpiresAt time.Time          `json:"clientExpiresAt,omitzero"`
+	Token           string             `json:"token,omitempty"`
+	TokenSecret     string             `json:"tokenSecret,omitempty"`
+	DisplayName     string             `json:"displayName,omitempty"`
+	AvatarURL       string             `json:"avatarURL,omitempty"`
+	ConnectedAt     time.Time          `json:"connectedAt,omitzero"`
 }
 
 func (r record) account() Account {
 	return Account{
 		Address:         r.Address,
 		BaseURL:         r.BaseURL,
+		Endpoints:       r.Endpoints,
 		PlainHTTP:       r.PlainHTTP,
 		ClientKey:       r.ClientKey,
 		ClientSecret:    r.ClientSecret,
@@ -91,6 +94,7 @@ func newRecord(a Account, rev int64) record {
 		Rev:             rev,
 		Address:         a.Address,
 		BaseURL:         a.BaseURL,
+		Endpoints:       a.Endpoints,
 		PlainHTTP:       a.PlainHTTP,
 		ClientKey:       a.ClientKey,
 		ClientSecret:    a.ClientSecret,

@@ -28,7 +28,7 @@ func ExampleStore() {
 
 	// Register returned: save the client at once, before the browser step.
 	c := pumpauth.Client{Key: "client-id", Secret: "client-secret", ExpiresAt: time.Time{}}
-	if err := store.SaveRegistration("alice@pump.example", c, "https://pump.example", false); err != nil {
+	if err := store.SaveRegistration("alice@pump.example", c, pumpauth.Endpoints{Base: "https://pump.example"}, false); err != nil {
 		fmt.Println(err)
 		return
 	}

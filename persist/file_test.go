@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/pumpconnect/pumpconnect/pumpauth"
 )
 
 // appDir returns a new directory laid out like Fyne's config directory for
@@ -376,7 +378,7 @@ func TestKillMidFlow(t *testing.T) {
 			_, path := appDir(t)
 			s := openStore(t, filePrefs(t, path), path)
 			before := readFile(t, path)
-			must(t, s.SaveRegistration(alice, client("alice"), "https://pump.example", false))
+			must(t, s.SaveRegistration(alice, client("alice"), pumpauth.Endpoints{Base: "https://pump.example"}, false))
 			tt.after(t, path, before)
 
 			s2 := reopen(t, path)

@@ -171,7 +171,7 @@ func secretsOf(nick string) []string {
 func connect(t *testing.T, s *Store, nick string) {
 	t.Helper()
 	addr := nick + "@pump.example"
-	if err := s.SaveRegistration(addr, client(nick), "https://pump.example", false); err != nil {
+	if err := s.SaveRegistration(addr, client(nick), pumpauth.Endpoints{Base: "https://pump.example"}, false); err != nil {
 		t.Fatalf("SaveRegistration(%s): %v", addr, err)
 	}
 	if err := s.SaveToken(addr, token(nick), profile(nick)); err != nil {

@@ -64,7 +64,7 @@ func realPrefsHelper() int {
 	r.ModeAfterOpen = modeOf(r.Path)
 	r.DirMode = modeOf(filepath.Dir(r.Path))
 	if os.Getenv(realStepEnv) == "register" {
-		if err := s.SaveRegistration(alice, client("alice"), "https://pump.example", false); err != nil {
+		if err := s.SaveRegistration(alice, client("alice"), pumpauth.Endpoints{Base: "https://pump.example"}, false); err != nil {
 			r.Err = err.Error()
 			return 1
 		}

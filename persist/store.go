@@ -306,7 +306,7 @@ func (s *Store) asSource() source {
 }
 
 func sameRecord(a, b record) bool {
-	return a.Address == b.Address && a.BaseURL == b.BaseURL && a.PlainHTTP == b.PlainHTTP &&
+	return a.Address == b.Address && a.BaseURL == b.BaseURL && a.Endpoints == b.Endpoints && a.PlainHTTP == b.PlainHTTP &&
 		a.ClientKey == b.ClientKey && a.ClientSecret == b.ClientSecret && a.ClientExpiresAt.Equal(b.ClientExpiresAt) &&
 		a.Token == b.Token && a.TokenSecret == b.TokenSecret &&
 		a.DisplayName == b.DisplayName && a.AvatarURL == b.AvatarURL && a.ConnectedAt.Equal(b.ConnectedAt)
@@ -384,12 +384,13 @@ func (s *Store) SetCurrent(address string) error {
 }
 
 // SaveRegistration stores the client credentials c that Register returned
-// for the account at address, with the server's base URL (kept as it was
-// when "") and whether plain http is allowed. Call it as soon as Register
+// for the account at address, with the server's endpoints (kept as they
+// were when e is zero; e.Base becomes BaseURL) and whether plain http is
+// allowed. Call it as soon as Register
 // returns, before the browser step, so a later attempt never registers
 // again. It creates the account if needed and keeps its token, unless the
 // client key changed: a token belongs to the client that obtained it.
-func (s *Store) SaveRegistration(address string, c pumpauth.Client, baseURL string, plainHTTP bool) error {
+func (s *Store) SaveRegistration(address string, c pumpauth.Client, e pumpauth.Endpoints, plainHTTP bool) error {
 	a, err := canonical(address)
 	if err != nil {
 		return err
@@ -408,8 +409,8 @@ func (s *Store) SaveRegistration(address string, c pumpauth.Client, baseURL stri
 			r.Token, r.TokenSecret = "", ""
 		}
 		r.ClientKey, r.ClientSecret, r.ClientExpiresAt = c.Key, c.Secret, cleanTime(c.ExpiresAt)
-		if baseURL != "" {
-			r.BaseURL = baseURL
+		if !e.IsZero() {
+			r.Endpoints, r.BaseURL = e, e.Base
 		}
 		r.PlainHTTP = plainHTTP
 		records[a] = r

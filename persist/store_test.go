@@ -35,21 +35,21 @@ func TestStoreOperations(t *testing.T) {
 		{
 			name: "registration saved alone",
 			do: func(t *testing.T, s *Store) {
-				must(t, s.SaveRegistration(alice, client("alice"), "https://pump.example", false))
+				must(t, s.SaveRegistration(alice, client("alice"), pumpauth.Endpoints{Base: "https://pump.example"}, false))
 			},
 			want: []Account{aliceRegistered},
 		},
 		{
 			name: "any address form is stored canonical",
 			do: func(t *testing.T, s *Store) {
-				must(t, s.SaveRegistration(" acct:alice@PUMP.example ", client("alice"), "https://pump.example", false))
+				must(t, s.SaveRegistration(" acct:alice@PUMP.example ", client("alice"), pumpauth.Endpoints{Base: "https://pump.example"}, false))
 			},
 			want: []Account{aliceRegistered},
 		},
 		{
 			name: "plain http allowed",
 			do: func(t *testing.T, s *Store) {
-				must(t, s.SaveRegistration(alice, client("alice"), "http://pump.example", true))
+				must(t, s.SaveRegistration(alice, client("alice"), pumpauth.Endpoints{Base: "http://pump.example"}, true))
 			},
 			want: []Account{func() Account {
 				a := aliceRegistered
@@ -60,8 +60,8 @@ func TestStoreOperations(t *testing.T) {
 		{
 			name: "base URL kept when not known yet",
 			do: func(t *testing.T, s *Store) {
-				must(t, s.SaveRegistration(alice, client("alice"), "https://pump.example", false))
-				must(t, s.SaveRegistration(alice, client("alice"), "", false))
+				must(t, s.SaveRegistration(alice, client("alice"), pumpauth.Endpoints{Base: "https://pump.example"}, false))
+				must(t, s.SaveRegistration(alice, client("alice"), pumpauth.Endpoints{}, false))
 			},
 			want: []Account{aliceRegistered},
 		},
@@ -74,7 +74,7 @@ func TestStoreOperations(t *testing.T) {
 			name: "registration again with the same key keeps the token",
 			do: func(t *testing.T, s *Store) {
 				connect(t, s, "alice")
-				must(t, s.SaveRegistration(alice, client("alice"), "https://pump.example", false))
+				must(t, s.SaveRegistration(alice, client("alice"), pumpauth.Endpoints{Base: "https://pump.example"}, false))
 			},
 			want: []Account{aliceConnected}, current: alice,
 		},
@@ -84,7 +84,7 @@ func TestStoreOperations(t *testing.T) {
 				connect(t, s, "alice")
 				c := client("alice")
 				c.Key, c.Secret, c.ExpiresAt = "key-2", "client-secret-2", time.Time{}
-				must(t, s.SaveRegistration(alice, c, "https://pump.example", false))
+				must(t, s.SaveRegistration(alice, c, pumpauth.Endpoints{Base: "https://pump.example"}, false))
 			},
 			want: []Account{func() Account {
 				a := aliceConnected
@@ -165,7 +165,7 @@ func TestStoreOperations(t *testing.T) {
 		{
 			name: "display name falls back to the nickname",
 			do: func(t *testing.T, s *Store) {
-				must(t, s.SaveRegistration(alice, client("alice"), "https://pump.example", false))
+				must(t, s.SaveRegistration(alice, client("alice"), pumpauth.Endpoints{Base: "https://pump.example"}, false))
 				must(t, s.SaveToken(alice, token("alice"), pumpauth.Profile{PreferredUsername: "alice"}))
 			},
 			want: []Account{func() Account {
@@ -231,18 +231,18 @@ func TestStoreErrors(t *testing.T) {
 		{"token for an unregistered account", func(s *Store) error { return s.SaveToken(bob, token("bob"), profile("bob")) }, ErrUnknownAccount},
 		{"current account unknown", func(s *Store) error { return s.SetCurrent(bob) }, ErrUnknownAccount},
 		{"invalid address", func(s *Store) error {
-			return s.SaveRegistration("not an address", client("x"), "", false)
+			return s.SaveRegistration("not an address", client("x"), pumpauth.Endpoints{}, false)
 		}, pumpauth.ErrInvalidWebfinger},
 		{"invalid address to forget", func(s *Store) error { return s.Forget("@") }, pumpauth.ErrInvalidWebfinger},
 		{"registration without a key", func(s *Store) error {
-			return s.SaveRegistration(alice, pumpauth.Client{}, "", false)
+			return s.SaveRegistration(alice, pumpauth.Client{}, pumpauth.Endpoints{}, false)
 		}, nil},
 		{"empty token", func(s *Store) error { return s.SaveToken(alice, pumpauth.Token{}, profile("alice")) }, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := openStore(t, memPrefs(t), "")
-			must(t, s.SaveRegistration(alice, client("alice"), "https://pump.example", false))
+			must(t, s.SaveRegistration(alice, client("alice"), pumpauth.Endpoints{Base: "https://pump.example"}, false))
 			err := tt.do(s)
 			if err == nil || (tt.want != nil && !errors.Is(err, tt.want)) {
 				t.Fatalf("got error %v, want %v", err, tt.want)
@@ -314,7 +314,7 @@ func TestSchemaVersionWritten(t *testing.T) {
 	if v := prefs.Int(keySchema); v != 0 {
 		t.Errorf("schema written before any change: %d", v)
 	}
-	must(t, s.SaveRegistration(alice, client("alice"), "", false))
+	must(t, s.SaveRegistration(alice, client("alice"), pumpauth.Endpoints{}, false))
 	if v := prefs.Int(keySchema); v != SchemaVersion {
 		t.Errorf("schema = %d, want %d", v, SchemaVersion)
 	}
@@ -342,7 +342,7 @@ func TestConcurrentUse(t *testing.T) {
 	for _, n := range nicks {
 		wg.Go(func() {
 			addr := n + "@pump.example"
-			if err := s.SaveRegistration(addr, client(n), "https://pump.example", false); err != nil {
+			if err := s.SaveRegistration(addr, client(n), pumpauth.Endpoints{Base: "https://pump.example"}, false); err != nil {
 				t.Error(err)
 			}
 			if err := s.SaveToken(addr, token(n), profile(n)); err != nil {

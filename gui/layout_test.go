@@ -1,0 +1,228 @@
+package gui
+
+import (
+	"errors"
+	"fmt"
+	"image/png"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/pumpconnect/pumpconnect/pumpauth"
+)
+
+// Every screen, at the window's smallest size, shows its message and its
+// buttons without scrolling: nothing a person needs is cut off or hidden
+// below the fold. LAYOUT_SHOTS=DIR writes each screen as a PNG to look at.
+func TestLayout_EveryScreenFitsTheSmallestWindow(t *testing.T) {
+	const asked, got = "bob@127.0.0.1:31080", "alice@127.0.0.1:31080"
+	link := "http://127.0.0.1:31080/oauth/authorize?oauth_token=Zq3tTn0pYH6Wm5r2bIvC4g"
+	screens := []struct {
+		name     string
+		accounts int
+		show     func(u *UI)
+		must     func(u *UI) []fyne.CanvasObject
+	}{
+		{"address-first-time", 0, func(u *UI) { u.showAddress("", false, "") },
+			func(u *UI) []fyne.CanvasObject {
+				return []fyne.CanvasObject{u.address.label, u.address.entry, u.address.connect, u.address.hint, u.address.advanced}
+			}},
+		{"address-1-saved", 1, func(u *UI) { u.showAddress("", false, "") },
+			func(u *UI) []fyne.CanvasObject {
+				return append([]fyne.CanvasObject{u.address.entry, u.address.connect}, savedRows(u, 1)...)
+			}},
+		{"address-5-saved", 5, func(u *UI) { u.showAddress("", false, "") },
+			func(u *UI) []fyne.CanvasObject {
+				return append([]fyne.CanvasObject{u.address.entry, u.address.connect}, savedRows(u, 2)...)
+			}},
+		{"address-invalid-5-saved", 5, func(u *UI) {
+			u.showAddress("alice@", false, "")
+			u.address.onConnect()
+		}, func(u *UI) []fyne.CanvasObject {
+			return append([]fyne.CanvasObject{u.address.entry, u.address.connect, u.address.problem}, savedRows(u, 1)...)
+		}},
+		{"progress", 1, func(u *UI) {
+			u.showProgress("Connecting to 127.0.0.1:31080", "Contacting 127.0.0.1:31080…", func() {})
+		},
+			func(u *UI) []fyne.CanvasObject { return []fyne.CanvasObject{u.progress.text, u.progress.cancel} }},
+		{"approve-no-browser", 1, func(u *UI) {
+			u.showApprove(nil, asked, false, link)
+			u.approve.browserFailed()
+			u.approve.onCopyLink()
+		}, func(u *UI) []fyne.CanvasObject {
+			a := u.approve
+			return []fyne.CanvasObject{a.text, a.link, a.copyLink, a.codeButton, a.cancel}
+		}},
+		{"code-refused", 1, func(u *UI) {
+			u.showCode(asked, false)
+			u.code.ready(link, make(chan string, 1), codeRefused)
+		}, func(u *UI) []fyne.CanvasObject {
+			c := u.code
+			return []fyne.CanvasObject{c.problem, c.link, c.copyLink, c.openLink, c.entry, c.submit, c.cancel}
+		}},
+		{"connected", 5, func(u *UI) {
+			u.showConnected(got, pumpauth.Profile{DisplayName: "Alice Liddell"}, nil)
+		}, func(u *UI) []fyne.CanvasObject {
+			c := u.connected
+			return []fyne.CanvasObject{c.who, c.next, c.another, c.forget}
+		}},
+		{"problem", 1, func(u *UI) {
+			u.fail(u.begin(), asked, false, &pumpauth.ResponseError{Op: "host-meta", Kind: pumpauth.ErrUnreachable,
+				Cause: errors.New("dial tcp 127.0.0.1:31080: connect: connection refused")}, func() {})
+			u.do(func() {}) // flush
+		}, func(u *UI) []fyne.CanvasObject {
+			p := u.problem
+			return []fyne.CanvasObject{p.title, p.text, p.accordion, p.primary, p.secondary}
+		}},
+		{"wrong-account", 1, func(u *UI) {
+			u.showWrongAccount(nil, asked, false, pumpauth.Token{}, pumpauth.Profile{Address: got, PreferredUsername: "alice"})
+		}, func(u *UI) []fyne.CanvasObject {
+			p := u.problem
+			return []fyne.CanvasObject{p.title, p.text, p.primary, p.secondary}
+		}},
+	}
+	shots := os.Getenv("LAYOUT_SHOTS")
+	for _, sc := range screens {
+		t.Run(sc.name, func(t *testing.T) {
+			st := newFakeStore()
+			for i := range sc.accounts {
+				addr := fmt.Sprintf("person%d@pump%d.example", i+1, i+1)
+				st.SaveRegistration(addr, pumpauth.Client{Key: "k", Secret: "s"}, pumpauth.Endpoints{}, false)
+				st.SaveToken(addr, pumpauth.Token{Token: "t", Secret: "s"}, pumpauth.Profile{DisplayName: fmt.Sprintf("Person Number %d", i+1)})
+			}
+			h := newHarness(t, st, Options{})
+			h.u.do = func(f func()) { f() } // the screens are shown on this goroutine
+			sc.show(h.u)
+			h.w.Resize(MinWindowSize)
+			// Wrapped text knows its height only once it knows its width: lay
+			// out again, as the window does while it is being resized.
+			h.w.Content().Refresh()
+			c := h.w.Canvas()
+			if got := c.Size(); got.Width > MinWindowSize.Width || got.Height > MinWindowSize.Height {
+				t.Errorf("the screen makes the window %v, larger than its minimum %v", got, MinWindowSize)
+			}
+			if shots != "" {
+				writeShot(t, filepath.Join(shots, sc.name+".png"), c)
+			}
+			must := sc.must(h.u)
+			for i, o := range must {
+				if err := fullyShown(c, o); err != nil {
+					t.Error(err)
+				}
+				for _, other := range must[i+1:] {
+					if overlap(o, other) {
+						t.Errorf("%s and %s overlap", describe(o), describe(other))
+					}
+				}
+			}
+		})
+	}
+}
+
+// overlap reports whether a and b cover some of the same pixels.
+func overlap(a, b fyne.CanvasObject) bool {
+	d := fyne.CurrentApp().Driver()
+	pa, pb := d.AbsolutePositionForObject(a), d.AbsolutePositionForObject(b)
+	sa, sb := a.Size(), b.Size()
+	const slack = 1
+	return pa.X+sa.Width > pb.X+slack && pb.X+sb.Width > pa.X+slack &&
+		pa.Y+sa.Height > pb.Y+slack && pb.Y+sb.Height > pa.Y+slack
+}
+
+// savedRows are the first n rows of the saved-accounts list.
+func savedRows(u *UI, n int) []fyne.CanvasObject {
+	rows := u.address.saved.Objects
+	return rows[:min(n, len(rows))]
+}
+
+// fullyShown reports whether o is visible, inside the canvas, and not cut
+// off by any scroll container around it (so no scrolling is needed to see it).
+func fullyShown(c fyne.Canvas, o fyne.CanvasObject) error {
+	name := describe(o)
+	if !o.Visible() {
+		return fmt.Errorf("%s is hidden", name)
+	}
+	path := pathTo(c.Content(), o)
+	if path == nil {
+		return fmt.Errorf("%s is not on the screen", name)
+	}
+	d := fyne.CurrentApp().Driver()
+	pos, size := d.AbsolutePositionForObject(o), o.Size()
+	if size.Width <= 0 || size.Height <= 0 {
+		return fmt.Errorf("%s has no room (%v)", name, size)
+	}
+	inside := func(what string, at fyne.Position, box fyne.Size) error {
+		const slack = 1
+		if pos.X < at.X-slack || pos.Y < at.Y-slack ||
+			pos.X+size.Width > at.X+box.Width+slack || pos.Y+size.Height > at.Y+box.Height+slack {
+			return fmt.Errorf("%s at %v size %v is cut off by %s at %v size %v", name, pos, size, what, at, box)
+		}
+		return nil
+	}
+	if err := inside("the window", fyne.NewPos(0, 0), c.Size()); err != nil {
+		return err
+	}
+	for _, p := range path {
+		if s, ok := p.(*container.Scroll); ok {
+			if err := inside("a scroll area", d.AbsolutePositionForObject(s), s.Size()); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// pathTo is the chain of objects from root down to o (o excluded), nil when o is not there.
+func pathTo(root, o fyne.CanvasObject) []fyne.CanvasObject {
+	if root == o {
+		return []fyne.CanvasObject{}
+	}
+	if !root.Visible() {
+		return nil
+	}
+	var children []fyne.CanvasObject
+	switch r := root.(type) {
+	case *fyne.Container:
+		children = r.Objects
+	case fyne.Widget:
+		children = test.WidgetRenderer(r).Objects()
+	}
+	for _, ch := range children {
+		if p := pathTo(ch, o); p != nil {
+			return append([]fyne.CanvasObject{root}, p...)
+		}
+	}
+	return nil
+}
+
+func describe(o fyne.CanvasObject) string {
+	switch w := o.(type) {
+	case *widget.Label:
+		return fmt.Sprintf("label %.40q", w.Text)
+	case *keyButton:
+		return fmt.Sprintf("button %q", w.Text)
+	case *keyEntry:
+		return "the text field"
+	}
+	return fmt.Sprintf("%T", o)
+}
+
+func writeShot(t *testing.T, path string, c fyne.Canvas) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, c.Capture()); err != nil {
+		t.Fatal(err)
+	}
+}
