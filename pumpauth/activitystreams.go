@@ -194,7 +194,7 @@ func parseProfile(body []byte) (Profile, error) {
 // http://HOST/api/user/NICK/profile (AS1). Other shapes give "".
 func nickFromID(id string) string {
 	u, err := url.Parse(id)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
 		return ""
 	}
 	parts := strings.Split(strings.Trim(u.Path, "/"), "/")
@@ -231,22 +231,33 @@ type Collection struct {
 	Items      []Activity // this page
 }
 
-// parseCollection reads an AS1 collection ("items") or an AS2 one
-// ("orderedItems" or "items").
+// parseCollection reads an AS1 collection ("items") or an AS2 one: pump.io
+// 6.0 puts the items of an OrderedCollection under first.orderedItems.
 func parseCollection(body []byte) (Collection, error) {
-	var v struct {
-		TotalItems   int             `json:"totalItems"`
+	type page struct {
 		Items        json.RawMessage `json:"items"`
 		OrderedItems json.RawMessage `json:"orderedItems"`
+	}
+	var v struct {
+		page
+		TotalItems int   `json:"totalItems"`
+		First      *page `json:"first"`
 	}
 	if err := json.Unmarshal(bytes.TrimSpace(body), &v); err != nil {
 		return Collection{}, errors.New("malformed JSON")
 	}
+	empty := func(r json.RawMessage) bool { return len(r) == 0 || string(r) == "null" }
 	raw := v.Items
-	if len(raw) == 0 || string(raw) == "null" {
+	if empty(raw) {
 		raw = v.OrderedItems
 	}
-	if len(raw) == 0 || string(raw) == "null" {
+	if empty(raw) && v.First != nil {
+		raw = v.First.OrderedItems
+		if empty(raw) {
+			raw = v.First.Items
+		}
+	}
+	if empty(raw) {
 		if v.TotalItems == 0 {
 			return Collection{}, nil
 		}

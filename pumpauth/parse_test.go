@@ -43,6 +43,14 @@ func TestParseProfile(t *testing.T) {
 			Profile{ID: "http://h/api/user/alice/profile", PreferredUsername: "alice", DisplayName: "Alice Example",
 				URL: "http://h/alice", ImageURL: "http://h/a.png", Followers: 3, Following: 4}, false},
 		{"no display name", `{"id":"x","preferredUsername":"bob"}`, Profile{ID: "x", PreferredUsername: "bob"}, false},
+		// Measured on pump.io 6.0 (ba6b392c), Accept: application/json.
+		{"6.0 AS2 person", `{"@context":"https://www.w3.org/ns/activitystreams","id":"http://127.0.0.1:8060/alice","type":"Person","inbox":"http://127.0.0.1:8060/api/user/alice/inbox","followers":"http://127.0.0.1:8060/api/user/alice/followers","following":"http://127.0.0.1:8060/api/user/alice/following","liked":"http://127.0.0.1:8060/api/user/alice/favorites","name":"Alice Liddell","outbox":"http://127.0.0.1:8060/api/user/alice/feed","updated":"2026-12-03T10:17:41.000Z","url":{"type":"Link","href":"http://127.0.0.1:8060/alice","mediaType":"text/html"}}`,
+			Profile{ID: "http://127.0.0.1:8060/alice", PreferredUsername: "alice", DisplayName: "Alice Liddell", URL: "http://127.0.0.1:8060/alice"}, false},
+		{"6.0 AS2 person with avatar", `{"@context":"https://www.w3.org/ns/activitystreams","id":"http://127.0.0.1:8060/carol","type":"Person","image":{"type":"Object","url":{"type":"Link","href":"http://127.0.0.1:8060/images/carol.png","mediaType":"text/html"}},"name":"Carol Cat","summary":"I <i>like</i> tea","url":{"type":"Link","href":"http://127.0.0.1:8060/carol","mediaType":"text/html"}}`,
+			Profile{ID: "http://127.0.0.1:8060/carol", PreferredUsername: "carol", DisplayName: "Carol Cat", URL: "http://127.0.0.1:8060/carol", ImageURL: "http://127.0.0.1:8060/images/carol.png", Summary: "I <i>like</i> tea"}, false},
+		{"AS2 person whose id names no user", `{"type":"Person","id":"http://h/people?id=7","name":"X"}`, Profile{}, true},
+		{"AS2 person with another id shape", `{"type":"Person","id":"http://h/users/alice/profile","name":"X"}`, Profile{}, true},
+		{"AS2 note", `{"type":"Note","id":"http://h/api/note/1"}`, Profile{}, true},
 		{"truncated", `{"objectType":"person","id":`, Profile{}, true},
 		{"html", `<html>login</html>`, Profile{}, true},
 		{"not a person", `{"objectType":"note","id":"x"}`, Profile{}, true},
@@ -124,10 +132,22 @@ func FuzzParseProfile(f *testing.F) {
 	f.Add(`{"objectType":"person","id":"x","preferredUsername":"a","image":{"url":"u"}}`)
 	f.Add(`{"id":1}`)
 	f.Add(`<html>`)
+	f.Add(`{"type":"Person","id":"http://h/alice","name":"A","url":{"type":"Link","href":"http://h/alice"},"image":{"type":"Object","url":{"href":"i"}}}`)
 	f.Fuzz(func(t *testing.T, body string) {
 		p, err := parseProfile([]byte(body))
-		if err == nil && p.ID == "" && p.PreferredUsername == "" {
-			t.Fatalf("accepted a profile with neither id nor name: %q", body)
+		if err == nil && !validNick(p.PreferredUsername) || err == nil && p.PreferredUsername == "" {
+			t.Fatalf("accepted a profile without a usable nickname (%q): %q", p.PreferredUsername, body)
+		}
+	})
+}
+
+func FuzzParseCollection(f *testing.F) {
+	f.Add(`{"items":[{"verb":"post","object":{"objectType":"note","content":"x"},"actor":{"displayName":"A"}}],"totalItems":1}`)
+	f.Add(`{"type":"OrderedCollection","first":{"orderedItems":[{"type":"Create","actor":"http://h/alice","object":{"type":"Note"}}]},"totalItems":1}`)
+	f.Fuzz(func(t *testing.T, body string) {
+		c, err := parseCollection([]byte(body))
+		if err == nil && len(c.Items) > c.TotalItems {
+			t.Fatalf("%d items but totalItems %d: %q", len(c.Items), c.TotalItems, body)
 		}
 	})
 }
@@ -169,4 +189,46 @@ func FuzzParseExpiresAt(f *testing.F) {
 			t.Fatalf("negative expiry accepted: %q", raw)
 		}
 	})
+}
+
+func TestParseCollection(t *testing.T) {
+	// The shapes measured on pump.io 5.1.4 (AS1) and 6.0 (AS2), shortened.
+	as1 := `{"displayName":"Activities for Alice Liddell","objectTypes":["activity"],"items":[{"verb":"post","object":{"objectType":"note","content":"hello <b>world</b> &amp; co","url":"http://h/alice/note/1"},"actor":{"objectType":"person","preferredUsername":"alice","displayName":"Alice Liddell","id":"http://h/api/user/alice/profile"},"id":"http://h/api/activity/1","published":"2026-12-03T10:18:29Z","url":"http://h/alice/activity/1"}],"totalItems":9}`
+	as2 := `{"@context":"https://www.w3.org/ns/activitystreams","id":"http://h/api/user/alice/inbox","type":"OrderedCollection","first":{"id":"http://h/api/user/alice/inbox","type":"OrderedCollectionPage","orderedItems":[{"id":"http://h/api/activity/1","type":"Create","actor":{"id":"http://h/alice","type":"Person","name":"Alice Liddell"},"object":{"id":"http://h/api/note/1","type":"Note","content":"hello <b>world</b> &amp; co","url":{"type":"Link","href":"http://h/alice/note/1","mediaType":"text/html"}},"published":"2026-12-03T10:18:31.000Z","summary":"Alice posted a note"}],"next":"http://h/api/user/alice/inbox?before=x"},"totalItems":9}`
+	want := func(verb string, published time.Time) Activity {
+		return Activity{ID: "http://h/api/activity/1", Verb: verb, ActorName: "Alice Liddell", ObjectType: "note",
+			Content: "hello <b>world</b> &amp; co", URL: "http://h/alice/note/1", Published: published}
+	}
+	tests := []struct {
+		name, body string
+		want       Activity
+	}{
+		{"AS1", as1, want("post", time.Date(2026, 12, 3, 10, 18, 29, 0, time.UTC))},
+		{"AS2", as2, want("create", time.Date(2026, 12, 3, 10, 18, 31, 0, time.UTC))},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := parseCollection([]byte(tt.body))
+			if err != nil || c.TotalItems != 9 || len(c.Items) != 1 {
+				t.Fatalf("got %+v, %v", c, err)
+			}
+			got := c.Items[0]
+			got.ActorID = ""
+			if !got.Published.Equal(tt.want.Published) {
+				t.Errorf("published %v, want %v", got.Published, tt.want.Published)
+			}
+			got.Published = tt.want.Published
+			if got != tt.want {
+				t.Errorf("got %+v\nwant %+v", got, tt.want)
+			}
+		})
+	}
+	for _, bad := range []string{`[]`, `{"totalItems":3}`, `{"items":"x"}`, `<html>`} {
+		if _, err := parseCollection([]byte(bad)); err == nil {
+			t.Errorf("parseCollection(%s) = nil error", bad)
+		}
+	}
+	if c, err := parseCollection([]byte(`{"totalItems":0,"items":[]}`)); err != nil || len(c.Items) != 0 {
+		t.Errorf("empty collection: %+v, %v", c, err)
+	}
 }

@@ -68,7 +68,8 @@ func (s *Server) apiAuth(r *http.Request, ep Endpoint, needUser bool) (*accessTo
 		return nil, s.reject(ep, http.StatusBadRequest, errInvalidSig, reason), false
 	}
 	if needUser && at == nil {
-		return nil, jsonError(http.StatusUnauthorized, "Not logged in."), false
+		// Signed with client credentials alone where a user is needed.
+		return nil, s.reject(ep, http.StatusBadRequest, errMissingParam, "no oauth_token"), false
 	}
 	return at, reply{}, true
 }
@@ -133,7 +134,17 @@ func (s *Server) profile(r *http.Request) reply {
 	if !ok {
 		return rep
 	}
-	return jsonReply(http.StatusOK, s.person(u))
+	return s.activityReply(r, s.person(u))
+}
+
+// activityReply answers with v in ActivityStreams 1.0, or in 2.0 where a 6.0 server would (see Version60).
+func (s *Server) activityReply(r *http.Request, v map[string]any) reply {
+	if !s.wantsAS2(r.Header.Get("Accept")) {
+		return jsonReply(http.StatusOK, v)
+	}
+	rep := jsonReply(http.StatusOK, as2Document(v))
+	rep.contentType = ctAS2
+	return rep
 }
 
 // inbox answers GET /api/user/{nick}/inbox: only the user may read it.
@@ -141,7 +152,7 @@ func (s *Server) inbox(r *http.Request) reply {
 	if !isGet(r) {
 		return jsonError(http.StatusMethodNotAllowed, "Method not allowed")
 	}
-	u, rep, ok := s.ownUser(r, Inbox, "Only the user can read their inbox.")
+	u, rep, ok := s.ownUser(r, Inbox)
 	if !ok {
 		return rep
 	}
@@ -149,8 +160,8 @@ func (s *Server) inbox(r *http.Request) reply {
 }
 
 // ownUser authenticates r with the user's own access token: the URL's
-// user must be the token's, else 403 with forbidden.
-func (s *Server) ownUser(r *http.Request, ep Endpoint, forbidden string) (*user, reply, bool) {
+// user must be the token's, else 401 "Not authorized" as pump.io answers.
+func (s *Server) ownUser(r *http.Request, ep Endpoint) (*user, reply, bool) {
 	at, rep, ok := s.apiAuth(r, ep, true)
 	if !ok {
 		return nil, rep, false
@@ -160,7 +171,7 @@ func (s *Server) ownUser(r *http.Request, ep Endpoint, forbidden string) (*user,
 		return nil, rep, false
 	}
 	if at.nick != u.nick {
-		return nil, jsonError(http.StatusForbidden, forbidden), false
+		return nil, jsonError(http.StatusUnauthorized, "Not authorized"), false
 	}
 	return u, reply{}, true
 }
@@ -178,7 +189,7 @@ func (s *Server) feed(r *http.Request) reply {
 		}
 		return s.collection(r, u, "feed", "Activities by "+u.displayName, u.feed)
 	case http.MethodPost:
-		u, rep, ok := s.ownUser(r, Feed, "Only the user can post to their feed.")
+		u, rep, ok := s.ownUser(r, Feed)
 		if !ok {
 			return rep
 		}
@@ -203,7 +214,7 @@ func (s *Server) collection(r *http.Request, u *user, name, title string, items 
 		out = append(out, items[i])
 	}
 	u0 := s.base() + "/api/user/" + u.nick + "/" + name
-	return jsonReply(http.StatusOK, map[string]any{
+	return s.activityReply(r, map[string]any{
 		"displayName": title,
 		"objectTypes": []string{"activity"},
 		"url":         u0,

@@ -54,63 +54,106 @@ func TestWhoamiAndProfile(t *testing.T) {
 	do(t, s, newSigned(t, "GET", s.URL+"/api/user/nobody/profile", nil, c, at, nil)).want(t, 404, `"error"`)
 }
 
+// The API's error answers, held exactly (status, Content-Type, body,
+// WWW-Authenticate) to what pump.io 5.1.4 and 6.0 send, as measured on both
+// (../shared/PUMPIO.md): the same on every endpoint that needs a token.
 func TestAPIErrors(t *testing.T) {
 	s := NewServer()
 	defer s.Close()
 	s.AddUser("bob", "builder", "Bob")
 	c := register(t, s, "App")
 	at := login(t, s, c, "alice", "wonderland")
-	tests := []struct {
-		name            string
-		req             func() *http.Request
-		status          int
-		body            string
-		wwwAuthenticate bool
-	}{
-		{"whoami unsigned", func() *http.Request { r, _ := http.NewRequest("GET", s.URL+"/api/whoami", nil); return r },
-			401, `{"error":"Not logged in."}`, false},
-		{"inbox unsigned", func() *http.Request { r, _ := http.NewRequest("GET", s.URL+"/api/user/alice/inbox", nil); return r },
-			401, `{"error":"Not logged in."}`, false},
-		{"whoami client only", func() *http.Request { return newSigned(t, "GET", s.URL+"/api/whoami", nil, c, creds{}, nil) },
-			401, `{"error":"Not logged in."}`, false},
-		{"bad token", func() *http.Request { return newSigned(t, "GET", s.URL+"/api/whoami", nil, c, creds{"nope", "x"}, nil) },
-			400, "Invalid / expired Token", false},
-		{"bad signature", func() *http.Request { return newSigned(t, "GET", s.URL+"/api/whoami", nil, c, creds{at.key, "x"}, nil) },
-			400, "Invalid signature", false},
-		{"inbox bad signature", func() *http.Request {
-			return newSigned(t, "GET", s.URL+"/api/user/alice/inbox", nil, creds{c.key, "x"}, at, nil)
-		}, 400, "Invalid signature", false},
-		{"unknown consumer, known token", func() *http.Request {
-			return newSigned(t, "GET", s.URL+"/api/whoami", nil, creds{"nope", "x"}, at, nil)
-		},
-			401, "Invalid / used nonce", false},
-		{"unknown consumer and token", func() *http.Request {
-			return newSigned(t, "GET", s.URL+"/api/whoami", nil, creds{"nope", "x"}, creds{"nope", "x"}, nil)
-		},
-			400, "Invalid / expired Token", false},
-		{"someone else's inbox", func() *http.Request { return newSigned(t, "GET", s.URL+"/api/user/bob/inbox", nil, c, at, nil) },
-			403, `"error"`, false},
-		{"post to someone else's feed", func() *http.Request {
-			return newSignedJSON(t, "POST", s.URL+"/api/user/bob/feed", `{"verb":"post","object":{"objectType":"note"}}`, c, at)
-		}, 403, `"error"`, false},
-		{"post without object", func() *http.Request {
-			return newSignedJSON(t, "POST", s.URL+"/api/user/alice/feed", `{"verb":"post"}`, c, at)
-		}, 400, `"error"`, false},
-		{"post client only", func() *http.Request {
-			return newSignedJSON(t, "POST", s.URL+"/api/user/alice/feed", `{"verb":"post","object":{"objectType":"note"}}`, c, creds{})
-		}, 401, `{"error":"Not logged in."}`, false},
-		{"bad count", func() *http.Request {
-			return newSigned(t, "GET", s.URL+"/api/user/alice/feed?count=x", nil, c, at, nil)
-		}, 400, `"error"`, false},
+	bob := login(t, s, c, "bob", "builder")
+	const (
+		plain = "text/plain"
+		js    = "application/json; charset=utf-8"
+	)
+	type answer struct {
+		status      int
+		contentType string
+		body        string
+		wwwAuth     bool
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			res := do(t, s, tt.req())
-			res.want(t, tt.status, tt.body)
-			if got := res.header.Get("WWW-Authenticate") == `OAuth realm="OAuth"`; got != tt.wwwAuthenticate {
-				t.Errorf("WWW-Authenticate = %q", res.header.Get("WWW-Authenticate"))
-			}
+	var (
+		notLoggedIn   = answer{401, js, `{"error":"Not logged in."}`, false}
+		expiredToken  = answer{400, plain, "Invalid / expired Token", true}
+		usedNonce     = answer{401, plain, "Invalid / used nonce", true}
+		badSignature  = answer{400, plain, "Invalid signature", true}
+		missingParam  = answer{400, plain, "Missing required parameter", true}
+		notAuthorized = answer{401, js, `{"error":"Not authorized"}`, false}
+	)
+	cases := []struct {
+		name     string
+		consumer creds
+		token    creds
+		signed   bool
+		want     answer
+	}{
+		{"unsigned", creds{}, creds{}, false, notLoggedIn},
+		{"unknown token", c, creds{"nope", "x"}, true, expiredToken},
+		{"unknown client, known token", creds{"nope", "x"}, at, true, usedNonce},
+		{"unknown client and token (a wiped server)", creds{"nope", "x"}, creds{"nope", "x"}, true, expiredToken},
+		{"wrong token secret", c, creds{at.key, "x"}, true, badSignature},
+		{"wrong client secret", creds{c.key, "x"}, at, true, badSignature},
+	}
+	endpoints := []struct {
+		name, url    string
+		clientOnly   answer // signed with client credentials alone
+		bobsAnswer   answer // bob's token on alice's resource
+		bobIsWelcome bool
+	}{
+		{"whoami", s.URL + "/api/whoami", missingParam, answer{}, true},
+		{"inbox", s.URL + "/api/user/alice/inbox", missingParam, notAuthorized, false},
+	}
+	check := func(t *testing.T, res result, want answer) {
+		t.Helper()
+		if res.status != want.status || res.body != want.body || res.header.Get("Content-Type") != want.contentType {
+			t.Errorf("got %d %q %q, want %d %q %q", res.status, res.header.Get("Content-Type"), res.body,
+				want.status, want.contentType, want.body)
+		}
+		if got := res.header.Get("WWW-Authenticate") == `OAuth realm="OAuth"`; got != want.wwwAuth {
+			t.Errorf("WWW-Authenticate = %q", res.header.Get("WWW-Authenticate"))
+		}
+	}
+	for _, ep := range endpoints {
+		for _, tc := range cases {
+			t.Run(ep.name+"/"+tc.name, func(t *testing.T) {
+				r, _ := http.NewRequest("GET", ep.url, nil)
+				if tc.signed {
+					r = newSigned(t, "GET", ep.url, nil, tc.consumer, tc.token, nil)
+				}
+				check(t, do(t, s, r), tc.want)
+			})
+		}
+		t.Run(ep.name+"/client only", func(t *testing.T) {
+			check(t, do(t, s, newSigned(t, "GET", ep.url, nil, c, creds{}, nil)), ep.clientOnly)
 		})
+		if !ep.bobIsWelcome {
+			t.Run(ep.name+"/another user's token", func(t *testing.T) {
+				check(t, do(t, s, newSigned(t, "GET", ep.url, nil, c, bob, nil)), ep.bobsAnswer)
+			})
+		}
+	}
+	// The profile needs a client, not a user; its errors are the same otherwise.
+	profile := s.URL + "/api/user/alice/profile"
+	check(t, do(t, s, newSigned(t, "GET", profile, nil, c, creds{"nope", "x"}, nil)), expiredToken)
+	check(t, do(t, s, newSigned(t, "GET", profile, nil, creds{c.key, "x"}, at, nil)), badSignature)
+
+	// Posting.
+	for name, tt := range map[string]struct {
+		req  *http.Request
+		want answer
+	}{
+		"post to someone else's feed": {newSignedJSON(t, "POST", s.URL+"/api/user/bob/feed", `{"verb":"post","object":{"objectType":"note"}}`, c, at), notAuthorized},
+		"post client only":            {newSignedJSON(t, "POST", s.URL+"/api/user/alice/feed", `{"verb":"post","object":{"objectType":"note"}}`, c, creds{}), missingParam},
+	} {
+		t.Run(name, func(t *testing.T) { check(t, do(t, s, tt.req), tt.want) })
+	}
+	for name, r := range map[string]*http.Request{
+		"post without object": newSignedJSON(t, "POST", s.URL+"/api/user/alice/feed", `{"verb":"post"}`, c, at),
+		"bad count":           newSigned(t, "GET", s.URL+"/api/user/alice/feed?count=x", nil, c, at, nil),
+	} {
+		t.Run(name, func(t *testing.T) { do(t, s, r).want(t, 400, `"error"`) })
 	}
 }
 

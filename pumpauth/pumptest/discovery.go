@@ -98,15 +98,11 @@ func (s *Server) lookupResource(r *http.Request) (*user, reply, bool) {
 		nick, host = acct[:i], acct[i+1:]
 	}
 	if !s.isOurHost(host) {
-		return nil, textReply(http.StatusNotFound, "Unrecognized host"), false
+		return nil, notFound(r, "Unrecognized host"), false
 	}
 	u := s.users[nick]
 	if u == nil {
-		msg := "No such 'user' with id '" + nick + "'"
-		if strings.Contains(r.Header.Get("Accept"), "application/json") {
-			return nil, textReply(http.StatusNotFound, msg), false
-		}
-		return nil, errorPage(http.StatusNotFound, "Not found", msg), false
+		return nil, notFound(r, "No such 'user' with id '"+nick+"'"), false
 	}
 	return u, reply{}, true
 }
@@ -143,3 +139,11 @@ func xrdReply(x xrd) reply {
 }
 
 func isGet(r *http.Request) bool { return r.Method == http.MethodGet || r.Method == http.MethodHead }
+
+// notFound is pump.io's 404: plain text for a client that accepts JSON, else an HTML page.
+func notFound(r *http.Request, msg string) reply {
+	if strings.Contains(r.Header.Get("Accept"), "application/json") {
+		return textReply(http.StatusNotFound, msg)
+	}
+	return errorPage(http.StatusNotFound, "Not found", msg)
+}

@@ -36,10 +36,16 @@ const (
 	sessionCookieName = "pumptest_session"
 )
 
-// reject records reason for LastRejection and returns a text/plain OAuth error.
+// reject records reason for LastRejection and returns an OAuth error as pump.io's provider sends it: bare
+// "text/plain" (no charset), and on API requests with WWW-Authenticate.
 func (s *Server) reject(ep Endpoint, status int, msg, reason string) reply {
 	s.lastRejection = fmt.Sprintf("%s: %d %s: %s", ep, status, msg, reason)
-	return textReply(status, msg)
+	rep := reply{status: status, contentType: "text/plain", body: []byte(msg)}
+	switch ep {
+	case Whoami, Profile, Inbox, Feed:
+		rep.header = http.Header{"WWW-Authenticate": {`OAuth realm="OAuth"`}}
+	}
+	return rep
 }
 
 // signedParams collects r's parameters and checks that the protocol parameters every signed request needs are

@@ -83,7 +83,8 @@ type Server struct {
 	counts         map[Endpoint]int
 	lastRejection  string
 	clientLifetime time.Duration
-	seq            int // activity ids
+	seq            int     // activity ids
+	version        Version // which release's content negotiation
 }
 
 type user struct {
@@ -349,8 +350,12 @@ func (s *Server) endpoint(ep Endpoint, h func(r *http.Request) reply) http.Handl
 		}
 		if !strings.EqualFold(r.Host, s.Host) {
 			// pump.io sends requests for a non-canonical Host (localhost for 127.0.0.1, another port…) to the
-			// canonical one.
-			redirectReply(http.StatusMovedPermanently, s.URL+r.URL.RequestURI()).write(w)
+			// canonical one — and escapes the query's "?" as %3F on the way, so a redirected query is lost.
+			loc := s.URL + r.URL.EscapedPath()
+			if r.URL.RawQuery != "" {
+				loc += "%3F" + r.URL.RawQuery
+			}
+			redirectReply(http.StatusMovedPermanently, loc).write(w)
 			return
 		}
 		s.mu.Lock()
@@ -363,8 +368,8 @@ func (s *Server) endpoint(ep Endpoint, h func(r *http.Request) reply) http.Handl
 // base is the server's canonical URL; every generated URL uses it.
 func (s *Server) base() string { return s.URL }
 
-// isOurHost reports whether host (with or without port, any case) names this server. 127.0.0.1, localhost
-// and ::1 are the same server.
+// isOurHost reports whether host (with or without port, which pump.io ignores; any case) is this server's own
+// name. Another name for the same machine (localhost for 127.0.0.1) is not, as on pump.io.
 func (s *Server) isOurHost(host string) bool {
 	host = strings.ToLower(strings.TrimSpace(host))
 	if h, _, err := net.SplitHostPort(host); err == nil {
@@ -375,18 +380,7 @@ func (s *Server) isOurHost(host string) bool {
 	if h, _, err := net.SplitHostPort(own); err == nil {
 		own = h
 	}
-	if host == own {
-		return true
-	}
-	return isLoopbackName(host) && isLoopbackName(own)
-}
-
-func isLoopbackName(h string) bool {
-	if h == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(h)
-	return ip != nil && ip.IsLoopback()
+	return host == own
 }
 
 // randomID returns n random bytes as unpadded base64url: 16 bytes → 22 chars, 32 bytes → 43 chars.
