@@ -4,7 +4,7 @@ SHELL := /bin/bash
 GO    ?= go
 export LANG := en_US.UTF-8
 
-.PHONY: run demo build test test-quick test-fuzz test-realprefs test-e2e fuzz screenshots bench deps-build deps-test clean
+.PHONY: run demo build test test-quick test-fuzz test-realprefs test-e2e test-lab fuzz screenshots bench deps-build deps-test clean
 
 run: deps-build
 	$(GO) build -o pumpconnect .
@@ -33,6 +33,7 @@ test: test-quick
 test-quick: deps-test
 	$(GO) vet ./...
 	$(GO) vet -tags e2e .
+	$(GO) vet -tags lab ./pumpauth/
 	$(GO) test -race -count=1 ./...
 
 # persist against the real Fyne preferences file (needs cgo; no -race, which
@@ -69,3 +70,9 @@ clean:
 
 # Packaging (Linux tar.xz/.deb, Windows exe + NSIS installer): see packaging/.
 -include packaging/package.mk
+
+# pumpauth against a REAL pump.io server (not in CI; see ../shared/pumpio-lab):
+#   make test-lab PUMPIO_LAB=http://127.0.0.1:8051 PUMPIO_LAB_APPROVE=…/approve.sh [PUMPIO_LAB_RESTART='…']
+test-lab:
+	PUMPIO_LAB=$(PUMPIO_LAB) PUMPIO_LAB_APPROVE=$(PUMPIO_LAB_APPROVE) PUMPIO_LAB_RESTART="$(PUMPIO_LAB_RESTART)" \
+	  $(GO) test -tags lab -count=1 -run Lab -v ./pumpauth/
