@@ -1,0 +1,135 @@
+package gui
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/pumpconnect/pumpconnect/pumpauth"
+	"github.com/pumpconnect/pumpconnect/pumpauth/pumptest"
+)
+
+// browserAs approves every link as nick, as a browser logged in as nick does.
+func browserAs(t *testing.T, s *pumptest.Server, nick, password string) func(string) error {
+	return func(link string) error {
+		if _, err := s.Approve(context.Background(), link, nick, password); err != nil {
+			t.Errorf("browser: %v", err)
+		}
+		return nil
+	}
+}
+
+// Someone types bob's address while their browser is logged in as alice:
+// alice's token is never stored under bob, and one screen says so.
+func TestConnect_WrongAccount(t *testing.T) {
+	for _, choice := range []string{"use alice", "try again as bob"} {
+		t.Run(choice, func(t *testing.T) {
+			s := newServer(t)
+			s.AddUser("bob", "builder", "Bob Builder")
+			alice, bob := s.Address("alice"), s.Address("bob")
+			st := newFakeStore()
+			h := newHarness(t, st, Options{})
+			h.setBrowser(approvingBrowser(t, s)) // logged in as alice
+			h.u.Start()
+			h.submitAddress(bob)
+			h.waitScreen(screenWrongAccount)
+			p := h.u.problem
+			if want := "Your browser approved as " + alice + ", not " + bob + "."; !strings.HasPrefix(p.text.Text, want) {
+				t.Errorf("text %q, want it to start %q", p.text.Text, want)
+			}
+			if !strings.Contains(p.text.Text, "log out of "+s.Host+" in your browser") {
+				t.Errorf("text %q does not say to log out first", p.text.Text)
+			}
+			if p.primary.Text != "Use "+alice || p.secondary.Text != "Try again as bob" {
+				t.Errorf("buttons %q, %q", p.primary.Text, p.secondary.Text)
+			}
+			if st.get(bob).HasToken() || st.get(alice).HasToken() {
+				t.Fatalf("a token was stored before the person chose: bob %+v alice %+v", st.get(bob), st.get(alice))
+			}
+			registrations := s.Requests(pumptest.Register)
+
+			switch choice {
+			case "use alice":
+				test.Tap(p.primary)
+				h.waitScreen(screenConnected)
+				if want := "Connected as Alice Example (" + alice + ")"; h.u.connected.who.Text != want {
+					t.Errorf("who %q, want %q", h.u.connected.who.Text, want)
+				}
+				a := st.get(alice)
+				if !a.HasToken() || a.ClientKey == "" || a.DisplayName != "Alice Example" {
+					t.Errorf("alice stored %+v", a)
+				}
+				if _, ok := st.Account(bob); ok {
+					t.Errorf("bob, never connected, is still saved: %+v", st.get(bob))
+				}
+				if cur, _ := st.Current(); cur.Address != alice {
+					t.Errorf("current %q", cur.Address)
+				}
+			case "try again as bob":
+				h.setBrowser(browserAs(t, s, "bob", "builder")) // logged out and in again as bob
+				test.Tap(p.secondary)
+				h.waitScreen(screenConnected)
+				if want := "Connected as Bob Builder (" + bob + ")"; h.u.connected.who.Text != want {
+					t.Errorf("who %q, want %q", h.u.connected.who.Text, want)
+				}
+				if !st.get(bob).HasToken() || st.get(alice).HasToken() {
+					t.Errorf("bob %+v alice %+v", st.get(bob), st.get(alice))
+				}
+			}
+			if n := s.Requests(pumptest.Register); n != registrations {
+				t.Errorf("%d more registrations: the one made for bob serves the whole server", n-registrations)
+			}
+		})
+	}
+}
+
+// An earlier version could store alice's token under bob: a reconnect
+// finds out and offers to keep it under alice.
+func TestReconnect_TokenStoredUnderTheWrongAddress(t *testing.T) {
+	s := newServer(t)
+	s.AddUser("bob", "builder", "Bob Builder")
+	st := connectedStore(t, s)
+	alice, bob := s.Address("alice"), s.Address("bob")
+	a := st.get(alice)
+	st.Forget(alice)
+	st.SaveRegistration(bob, a.Client("Pump Connect"), a.Endpoints, false)
+	st.SaveToken(bob, a.PumpToken(), pumpauth.Profile{DisplayName: "Alice Example"})
+	h := newHarness(t, st, Options{})
+	h.u.Start()
+	h.waitScreen(screenWrongAccount)
+	test.Tap(h.u.problem.primary)
+	h.waitScreen(screenConnected)
+	if !st.get(alice).HasToken() {
+		t.Errorf("alice %+v", st.get(alice))
+	}
+	if _, ok := st.Account(bob); ok {
+		t.Errorf("bob still holds alice's token: %+v", st.get(bob))
+	}
+}
+
+// Both releases: pump.io 6.0 negotiates ActivityStreams 2.0; the app asks
+// for 1.0 and connects and reconnects on either.
+func TestConnectAndReconnect_BothVersions(t *testing.T) {
+	for name, v := range map[string]pumptest.Version{"5.1.4": pumptest.Version514, "6.0": pumptest.Version60} {
+		t.Run(name, func(t *testing.T) {
+			s := newServer(t)
+			s.SetVersion(v)
+			st := newFakeStore()
+			h := newHarness(t, st, Options{})
+			h.setBrowser(approvingBrowser(t, s))
+			h.u.Start()
+			h.submitAddress(s.Address("alice"))
+			h.waitScreen(screenConnected)
+			h.u.Close()
+
+			again := newHarness(t, st, Options{})
+			again.u.Start()
+			again.waitScreen(screenConnected)
+			if want := "Connected as Alice Example (" + s.Address("alice") + ")"; again.u.connected.who.Text != want {
+				t.Errorf("who %q", again.u.connected.who.Text)
+			}
+		})
+	}
+}
