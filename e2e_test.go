@@ -91,7 +91,7 @@ func TestE2EConnectRestartReconnect(t *testing.T) {
 
 	// 5. The browser is "opened" on the authorize page; the app waits.
 	e.waitBrowserURL(20 * time.Second)
-	e.waitText("Copy link", 10*time.Second)
+	e.waitText("Approve in your browser", 10*time.Second)
 	e.screenshot("approve-in-browser")
 
 	// 6. "Enter a code instead" shows the copy-paste fallback; Cancel leaves it.
@@ -149,6 +149,28 @@ func TestE2EConnectRestartReconnect(t *testing.T) {
 	e.clickText("another")
 	e.waitText("Saved on this computer", 10*time.Second)
 	e.screenshot("saved-accounts")
+
+	// 11. Bob's address while the browser is logged in as alice: one screen
+	// names who approved; nothing is stored under bob; "Use alice" keeps it
+	// under alice.
+	e.srv.AddUser("bob", "builder", "Bob Builder")
+	opened = e.browserURLs()
+	e.replaceAddress(e.srv.Address("bob"))
+	e.xdotool("key", "Return")
+	authURL = e.waitBrowserURLAfter(opened, 20*time.Second)
+	if _, err := e.srv.Approve(context.Background(), authURL, "alice", "wonderland"); err != nil {
+		t.Fatalf("approve: %v", err)
+	}
+	e.waitText("approved another account", 20*time.Second)
+	e.screenshot("wrong-account")
+	if e.hasToken("bob") {
+		t.Fatal("alice's token was stored under bob")
+	}
+	e.xdotool("key", "Return") // the default: Use alice@…
+	e.waitText("Connected as", 20*time.Second)
+	if e.hasToken("bob") || e.storedAccount("alice") == nil {
+		t.Fatal("after Use alice: bob holds a token, or alice none")
+	}
 	e.stopApp()
 	if os.Getenv("UPDATE_SCREENSHOTS") == "1" {
 		e.publishScreenshots()
@@ -427,6 +449,29 @@ func (e *e2e) storedAccount(nick string) map[string]any {
 		return false
 	})
 	return found
+}
+
+// hasToken reports whether the preferences file holds a token for nick now.
+func (e *e2e) hasToken(nick string) bool {
+	b, err := os.ReadFile(e.prefsPath())
+	if err != nil {
+		return false
+	}
+	var prefs map[string]any
+	if json.Unmarshal(b, &prefs) != nil {
+		e.t.Fatalf("preferences file is not JSON: %s", b)
+	}
+	for k, v := range prefs {
+		s, ok := v.(string)
+		if !ok || !strings.Contains(k, nick+"@") {
+			continue
+		}
+		var acct map[string]any
+		if json.Unmarshal([]byte(s), &acct) == nil && acct["token"] != nil && acct["token"] != "" {
+			return true
+		}
+	}
+	return false
 }
 
 func (e *e2e) checkPrefsMode() {
