@@ -41,6 +41,7 @@ var explanations = []struct {
 	{pumpauth.ErrAuthorizationTimeout, "The approval didn't arrive in time: the server forgets the request after about ten minutes. Press Retry to open the page again."},
 	{pumpauth.ErrVerifierRejected, "The server didn't accept the approval: it was not finished or has expired. Press Retry to approve again."},
 	{pumpauth.ErrNoVerifier, "That doesn't look like a code. Copy the code the server shows after you press Authorize, and paste it here."},
+	{pumpauth.ErrWrongAccount, "Your browser approved another account than the one you typed. Log out of the server in your browser, then try again."},
 	{pumpauth.ErrTokenRejected, "The server no longer accepts Pump Connect's permission for this account. Connect again and approve in your browser."},
 	{pumpauth.ErrClientRejected, "The server has forgotten Pump Connect. Try again: Pump Connect will introduce itself to the server anew."},
 	{pumpauth.ErrInvalidSignature, "The server refused Pump Connect's request. Check that your computer's date and time are right, then try again."},

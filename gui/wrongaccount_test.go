@@ -133,3 +133,50 @@ func TestConnectAndReconnect_BothVersions(t *testing.T) {
 		})
 	}
 }
+
+// An address with another name for the server (localhost for a server that
+// calls itself 127.0.0.1) connects, and the account is kept under the
+// server's own name, never as "unknown user".
+func TestConnect_ServerCallsItselfOtherwise(t *testing.T) {
+	s := newServer(t)
+	_, port, _ := strings.Cut(s.Host, ":")
+	st := newFakeStore()
+	h := newHarness(t, st, Options{})
+	h.setBrowser(approvingBrowser(t, s))
+	h.u.Start()
+	h.submitAddress("alice@localhost:" + port)
+	h.waitScreen(screenConnected)
+	if want := "Connected as Alice Example (" + s.Address("alice") + ")"; h.u.connected.who.Text != want {
+		t.Errorf("who %q, want %q", h.u.connected.who.Text, want)
+	}
+	if !st.get(s.Address("alice")).HasToken() {
+		t.Errorf("not stored under %s: %v", s.Address("alice"), st.callLog())
+	}
+	if _, ok := st.Account("alice@localhost:" + port); ok {
+		t.Error("an account is stored under the name the server does not use")
+	}
+}
+
+// An account stored before endpoints were kept reconnects by reading
+// host-meta once, and keeps the endpoints for the next time.
+func TestReconnect_StoresEndpointsOnce(t *testing.T) {
+	s := newServer(t)
+	st := connectedStore(t, s)
+	addr := s.Address("alice")
+	a := st.get(addr)
+	a.Endpoints = pumpauth.Endpoints{}
+	st.accounts[addr] = a
+	h := newHarness(t, st, Options{})
+	h.u.Start()
+	h.waitScreen(screenConnected)
+	if got := st.get(addr).Endpoints; got.Whoami != s.URL+"/api/whoami" {
+		t.Fatalf("endpoints not stored: %+v", got)
+	}
+	hostMeta := s.Requests(pumptest.HostMeta)
+	again := newHarness(t, st, Options{})
+	again.u.Start()
+	again.waitScreen(screenConnected)
+	if n := s.Requests(pumptest.HostMeta) - hostMeta; n != 0 {
+		t.Errorf("%d host-meta requests on the second reconnect", n)
+	}
+}
