@@ -126,11 +126,7 @@ func TestAccountOwnsProfile(t *testing.T) {
 func TestWhoamiUnknownClientKnownToken(t *testing.T) {
 	s := pumptest.NewServer()
 	defer s.Close()
-	p := newTestPump(t, s, Client{})
-	tok, err := p.Authorize(context.Background(), approveOOB(t, s))
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, tok := connected(t, s)
 	gone := newTestPump(t, s, Client{Key: "unknownunknownunknown0", Secret: "x"}, WithToken(tok))
 	if _, err := gone.Whoami(context.Background()); !errors.Is(err, ErrClientRejected) {
 		t.Fatalf("got %v, want ErrClientRejected", err)
@@ -163,11 +159,7 @@ func TestNonCanonicalHostMovesTheAccount(t *testing.T) {
 func TestStaleStoredEndpoints(t *testing.T) {
 	s := pumptest.NewServer()
 	defer s.Close()
-	p := newTestPump(t, s, Client{})
-	tok, err := p.Authorize(context.Background(), approveOOB(t, s))
-	if err != nil {
-		t.Fatal(err)
-	}
+	p, tok := connected(t, s)
 	stale := p.Endpoints()
 	stale.Whoami = stale.Base + "/api/moved-away"
 	hostMeta := s.Requests(pumptest.HostMeta)
@@ -226,4 +218,15 @@ func TestReadsActivityStreams2(t *testing.T) {
 		in.Items[0].ActorName != "Alice Example" {
 		t.Fatalf("Inbox: %+v, %v", in, err)
 	}
+}
+
+// connected is alice's Pump on s after the copy-paste flow, with its token.
+func connected(t *testing.T, s *pumptest.Server, opts ...Option) (*Pump, Token) {
+	t.Helper()
+	p := newTestPump(t, s, Client{}, opts...)
+	tok, err := p.Authorize(context.Background(), approveOOB(t, s))
+	if err != nil {
+		t.Fatalf("Authorize: %v (server: %s)", err, s.LastRejection())
+	}
+	return p, tok
 }
