@@ -25,6 +25,8 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2/app"
+
+	"github.com/pumpconnect/pumpconnect/pumpauth"
 )
 
 const (
