@@ -15,6 +15,7 @@ import (
 
 	"github.com/pumpconnect/pumpconnect/gui"
 	"github.com/pumpconnect/pumpconnect/persist"
+	"github.com/pumpconnect/pumpconnect/persist/instance"
 	"github.com/pumpconnect/pumpconnect/pumpauth/pumptest"
 )
 
@@ -38,7 +39,7 @@ func main() {
 	root := a.Storage().RootURI().Path()
 
 	var w fyne.Window
-	inst, running, err := persist.AcquireInstance(root, func() {
+	inst, running, err := instance.Acquire(root, func() {
 		fyne.Do(func() {
 			if w != nil {
 				w.Show()

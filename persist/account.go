@@ -11,20 +11,29 @@ import (
 // preferences key and in the backup file.
 const SchemaVersion = 1
 
-// Account is one connected (or half-connected) pump.io account.
+// Account is one connected (or half-connected) pump.io account, as it is
+// stored: its JSON form is the stored form.
 type Account struct {
-	Address         string             // canonical "alice@pump.example" (pumpauth.ParseAddress); the key
-	BaseURL         string             // "https://pump.example" once known ("" before)
-	Endpoints       pumpauth.Endpoints // the server's endpoints as discovery found them (zero before)
-	PlainHTTP       bool               // the user allowed plain http for this server
-	ClientKey       string             // client_id of this application's registration on the server
-	ClientSecret    string             // client_secret of that registration
-	ClientExpiresAt time.Time          // zero: never
-	Token           string             // OAuth access token
-	TokenSecret     string             // its secret
-	DisplayName     string             // the person's name as the server shows it
-	AvatarURL       string             // the avatar image; "" when none
-	ConnectedAt     time.Time          // zero: registered but never connected
+	Address         string             `json:"address"`             // canonical "alice@pump.example" (pumpauth.ParseAddress); the key
+	BaseURL         string             `json:"baseURL,omitempty"`   // "https://pump.example" once known ("" before)
+	Endpoints       pumpauth.Endpoints `json:"endpoints,omitzero"`  // the server's endpoints as discovery found them (zero before)
+	PlainHTTP       bool               `json:"plainHTTP,omitempty"` // the user allowed plain http for this server
+	ClientKey       string             `json:"clientKey,omitempty"` // client_id of this application's registration on the server
+	ClientSecret    string             `json:"clientSecret,omitempty"`
+	ClientExpiresAt time.Time          `json:"clientExpiresAt,omitzero"` // zero: never
+	Token           string             `json:"token,omitempty"`          // OAuth access token
+	TokenSecret     string             `json:"tokenSecret,omitempty"`
+	DisplayName     string             `json:"displayName,omitempty"` // the person's name as the server shows it
+	AvatarURL       string             `json:"avatarURL,omitempty"`   // the avatar image; "" when none
+	ConnectedAt     time.Time          `json:"connectedAt,omitzero"`  // zero: registered but never connected
+}
+
+// equal reports whether a and b hold the same values (times compared as instants).
+func (a Account) equal(b Account) bool {
+	ta, tb := a, b
+	ta.ClientExpiresAt, tb.ClientExpiresAt = time.Time{}, time.Time{}
+	ta.ConnectedAt, tb.ConnectedAt = time.Time{}, time.Time{}
+	return ta == tb && a.ClientExpiresAt.Equal(b.ClientExpiresAt) && a.ConnectedAt.Equal(b.ConnectedAt)
 }
 
 // Client returns the registration as pumpauth wants it, for an application
@@ -50,61 +59,14 @@ func (a Account) HasToken() bool { return a.Token != "" }
 // HasClient reports whether the account holds a client registration.
 func (a Account) HasClient() bool { return a.ClientKey != "" }
 
-// record is how one account is stored: a JSON document under
+// record is one stored account: a JSON document under
 // keyAccountPrefix+address in the preferences, and an element of the
 // backup. Rev is the store revision of the change that last wrote it; it
 // decides which copy wins when the preferences and the backup disagree.
 type record struct {
-	V               int                `json:"v"`
-	Rev             int64              `json:"rev"`
-	Address         string             `json:"address"`
-	BaseURL         string             `json:"baseURL,omitempty"`
-	Endpoints       pumpauth.Endpoints `json:"endpoints,omitzero"`
-	PlainHTTP       bool               `json:"plainHTTP,omitempty"`
-	ClientKey       string             `json:"clientKey,omitempty"`
-	ClientSecret    string             `json:"clientSecret,omitempty"`
-	ClientExpiresAt time.Time          `json:"clientExpiresAt,omitzero"`
-	Token           string             `json:"token,omitempty"`
-	TokenSecret     string             `json:"tokenSecret,omitempty"`
-	DisplayName     string             `json:"displayName,omitempty"`
-	AvatarURL       string             `json:"avatarURL,omitempty"`
-	ConnectedAt     time.Time          `json:"connectedAt,omitzero"`
-}
-
-func (r record) account() Account {
-	return Account{
-		Address:         r.Address,
-		BaseURL:         r.BaseURL,
-		Endpoints:       r.Endpoints,
-		PlainHTTP:       r.PlainHTTP,
-		ClientKey:       r.ClientKey,
-		ClientSecret:    r.ClientSecret,
-		ClientExpiresAt: r.ClientExpiresAt,
-		Token:           r.Token,
-		TokenSecret:     r.TokenSecret,
-		DisplayName:     r.DisplayName,
-		AvatarURL:       r.AvatarURL,
-		ConnectedAt:     r.ConnectedAt,
-	}
-}
-
-func newRecord(a Account, rev int64) record {
-	return record{
-		V:               SchemaVersion,
-		Rev:             rev,
-		Address:         a.Address,
-		BaseURL:         a.BaseURL,
-		Endpoints:       a.Endpoints,
-		PlainHTTP:       a.PlainHTTP,
-		ClientKey:       a.ClientKey,
-		ClientSecret:    a.ClientSecret,
-		ClientExpiresAt: cleanTime(a.ClientExpiresAt),
-		Token:           a.Token,
-		TokenSecret:     a.TokenSecret,
-		DisplayName:     a.DisplayName,
-		AvatarURL:       a.AvatarURL,
-		ConnectedAt:     cleanTime(a.ConnectedAt),
-	}
+	V   int   `json:"v"`
+	Rev int64 `json:"rev"`
+	Account
 }
 
 // cleanTime drops the monotonic reading and the location, so a time

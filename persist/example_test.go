@@ -2,8 +2,6 @@ package persist_test
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"time"
 
 	"fyne.io/fyne/v2/test"
@@ -58,34 +56,4 @@ func ExampleStore() {
 	// current: Alice Example true
 	// alice@pump.example
 	// accounts left: 0
-}
-
-func ExampleAcquireInstance() {
-	dir, cleanup := exampleDir()
-	defer cleanup()
-	inst, alreadyRunning, err := persist.AcquireInstance(dir, func() {
-		// In the app: fyne.Do(func() { w.Show(); w.RequestFocus() })
-	})
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	if alreadyRunning {
-		return // main: os.Exit(0); the running copy comes to the front
-	}
-	defer inst.Close()
-
-	_, second, _ := persist.AcquireInstance(dir, nil) // what a second copy sees
-	fmt.Println("second copy already running:", second)
-	// Output:
-	// second copy already running: true
-}
-
-// exampleDir returns a private temporary directory.
-func exampleDir() (string, func()) {
-	dir, err := os.MkdirTemp("", "pc")
-	if err != nil {
-		panic(err)
-	}
-	return filepath.Join(dir, "app"), func() { os.RemoveAll(dir) }
 }

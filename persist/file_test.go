@@ -289,7 +289,7 @@ func TestCorruptionRecovery(t *testing.T) {
 				t.Fatalf("accounts %v, want %v", addresses(got), tt.want)
 			}
 			for _, a := range got {
-				if !equalAccount(a, before[a.Address]) {
+				if !a.equal(before[a.Address]) {
 					t.Errorf("recovered %+v\n     was %+v", a, before[a.Address])
 				}
 			}
@@ -404,7 +404,7 @@ func TestForgetRemovesSecretsFromFiles(t *testing.T) {
 	// Damage the file twice: two damaged copies, one naming alice.
 	full := readFile(t, path)
 	writeFile(t, path, cutIn(full, keyAccountPrefix+"bob@pump.example"), 0o600)
-	s = openStore(t, filePrefs(t, path), path)
+	openStore(t, filePrefs(t, path), path)
 	writeFile(t, path, []byte("garbage"), 0o600)
 	s = openStore(t, filePrefs(t, path), path)
 	if n := len(damagedCopies(path)); n != 2 {

@@ -188,20 +188,5 @@ func addresses(accounts []Account) []string {
 	return out
 }
 
-// waitFor returns the next value from ch, failing the test after d.
-func waitFor[T any](t *testing.T, ch <-chan T, d time.Duration, what string) T {
-	t.Helper()
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case v := <-ch:
-		return v
-	case <-timer.C:
-		t.Fatalf("timed out after %v waiting for %s", d, what)
-	}
-	var zero T
-	return zero
-}
-
 // isNotExist reports whether err says a file does not exist.
 func isNotExist(err error) bool { return errors.Is(err, fs.ErrNotExist) }

@@ -10,9 +10,7 @@ import (
 // tests; helpers maps names to them (the realprefs tests add theirs).
 const helperEnv = "PERSIST_TEST_HELPER"
 
-var helpers = map[string]func() int{
-	"instance": instanceHelper,
-}
+var helpers = map[string]func() int{}
 
 func TestMain(m *testing.M) {
 	if name := os.Getenv(helperEnv); name != "" {

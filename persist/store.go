@@ -305,12 +305,7 @@ func (s *Store) asSource() source {
 	return src
 }
 
-func sameRecord(a, b record) bool {
-	return a.Address == b.Address && a.BaseURL == b.BaseURL && a.Endpoints == b.Endpoints && a.PlainHTTP == b.PlainHTTP &&
-		a.ClientKey == b.ClientKey && a.ClientSecret == b.ClientSecret && a.ClientExpiresAt.Equal(b.ClientExpiresAt) &&
-		a.Token == b.Token && a.TokenSecret == b.TokenSecret &&
-		a.DisplayName == b.DisplayName && a.AvatarURL == b.AvatarURL && a.ConnectedAt.Equal(b.ConnectedAt)
-}
+func sameRecord(a, b record) bool { return a.Account.equal(b.Account) }
 
 // canonical checks address and returns it in canonical form.
 func canonical(address string) (string, error) {
@@ -336,7 +331,7 @@ func (s *Store) Accounts() []Account {
 	defer s.mu.Unlock()
 	out := make([]Account, 0, len(s.records))
 	for _, a := range slices.Sorted(maps.Keys(s.records)) {
-		out = append(out, s.records[a].account())
+		out = append(out, s.records[a].Account)
 	}
 	return out
 }
@@ -351,7 +346,7 @@ func (s *Store) Account(address string) (Account, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	r, ok := s.records[a]
-	return r.account(), ok
+	return r.Account, ok
 }
 
 // Current returns the account in use, if any.
@@ -359,7 +354,7 @@ func (s *Store) Current() (Account, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	r, ok := s.records[s.current]
-	return r.account(), ok
+	return r.Account, ok
 }
 
 // SetCurrent makes the account stored under address the one in use; ""
@@ -403,7 +398,7 @@ func (s *Store) SaveRegistration(address string, c pumpauth.Client, e pumpauth.E
 	return s.update(func(records map[string]record, _ *string) error {
 		r, ok := records[a]
 		if !ok {
-			r = record{Address: a}
+			r = record{Account: Account{Address: a}}
 		}
 		if r.ClientKey != "" && r.ClientKey != c.Key {
 			r.Token, r.TokenSecret = "", ""

@@ -191,11 +191,11 @@ func TestStoreOperations(t *testing.T) {
 func checkAccounts(t *testing.T, which string, s *Store, want []Account, current string) {
 	t.Helper()
 	got := s.Accounts()
-	if !slices.EqualFunc(got, want, equalAccount) {
+	if !slices.EqualFunc(got, want, Account.equal) {
 		t.Errorf("%s: Accounts()\n got %+v\nwant %+v", which, got, want)
 	}
 	for _, w := range want {
-		if a, ok := s.Account(w.Address); !ok || !equalAccount(a, w) {
+		if a, ok := s.Account(w.Address); !ok || !a.equal(w) {
 			t.Errorf("%s: Account(%q) = %+v, %v", which, w.Address, a, ok)
 		}
 	}
@@ -208,12 +208,6 @@ func checkAccounts(t *testing.T, which string, s *Store, want []Account, current
 	}
 }
 
-func equalAccount(a, b Account) bool {
-	return a.Address == b.Address && a.BaseURL == b.BaseURL && a.PlainHTTP == b.PlainHTTP &&
-		a.ClientKey == b.ClientKey && a.ClientSecret == b.ClientSecret && a.ClientExpiresAt.Equal(b.ClientExpiresAt) &&
-		a.Token == b.Token && a.TokenSecret == b.TokenSecret && a.DisplayName == b.DisplayName &&
-		a.AvatarURL == b.AvatarURL && a.ConnectedAt.Equal(b.ConnectedAt)
-}
 
 func must(t *testing.T, err error) {
 	t.Helper()

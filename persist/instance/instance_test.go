@@ -1,4 +1,4 @@
-package persist
+package instance
 
 import (
 	"bufio"
@@ -35,12 +35,12 @@ func activations() (func(), chan struct{}) {
 
 func acquire(t *testing.T, dir string, onActivate func()) (*Instance, bool) {
 	t.Helper()
-	inst, already, err := AcquireInstance(dir, onActivate)
+	inst, already, err := Acquire(dir, onActivate)
 	if err != nil {
-		t.Fatalf("AcquireInstance: %v", err)
+		t.Fatalf("Acquire: %v", err)
 	}
 	if already != (inst == nil) {
-		t.Fatalf("AcquireInstance: inst %v with alreadyRunning %v", inst, already)
+		t.Fatalf("Acquire: inst %v with alreadyRunning %v", inst, already)
 	}
 	if inst != nil {
 		t.Cleanup(func() { inst.Close() })
@@ -118,7 +118,7 @@ func TestAcquireInstanceAtOnce(t *testing.T) {
 	for range n {
 		wg.Go(func() {
 			<-start
-			inst, a, err := AcquireInstance(dir, onActivate)
+			inst, a, err := Acquire(dir, onActivate)
 			mu.Lock()
 			defer mu.Unlock()
 			switch {
@@ -178,7 +178,7 @@ func instanceHelper() int {
 		defer mu.Unlock()
 		fmt.Println(s)
 	}
-	inst, already, err := AcquireInstance(os.Getenv(instanceDirEnv), func() { say(helperActive) })
+	inst, already, err := Acquire(os.Getenv(instanceDirEnv), func() { say(helperActive) })
 	switch {
 	case err != nil:
 		say("error: " + err.Error())

@@ -1,4 +1,7 @@
-package persist
+// Package instance keeps one copy of the app running: the first copy holds
+// a lock and listens for later copies, which ask it to come to the front
+// and exit.
+package instance
 
 import (
 	"bufio"
@@ -11,6 +14,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -35,7 +39,7 @@ const (
 )
 
 // errLocked: another process holds the instance lock.
-var errLocked = errors.New("persist: instance lock held")
+var errLocked = errors.New("instance: lock held")
 
 // Instance is the running copy of the app. Close releases it.
 type Instance struct {
@@ -47,15 +51,15 @@ type Instance struct {
 	closeErr   error
 }
 
-// AcquireInstance makes this process the running copy of the app, using dir
+// Acquire makes this process the running copy of the app, using dir
 // (the app's config directory, made 0700). If another copy is running
 // already, it asks that copy to come to the front (its onActivate runs) and
 // returns alreadyRunning=true and no error: the caller should then exit.
 // Otherwise onActivate (which may be nil) runs, on its own goroutine, each
 // time a later copy starts, until inst.Close.
-func AcquireInstance(dir string, onActivate func()) (inst *Instance, alreadyRunning bool, err error) {
-	if err := secureDir(dir); err != nil {
-		return nil, false, fmt.Errorf("persist: instance: %w", err)
+func Acquire(dir string, onActivate func()) (inst *Instance, alreadyRunning bool, err error) {
+	if err := privateDir(dir); err != nil {
+		return nil, false, fmt.Errorf("instance: %w", err)
 	}
 	sock := socketPath(dir)
 	lock, err := lockFile(filepath.Join(dir, lockFileName))
@@ -66,7 +70,7 @@ func AcquireInstance(dir string, onActivate func()) (inst *Instance, alreadyRunn
 		return nil, true, nil
 	}
 	if err != nil {
-		return nil, false, fmt.Errorf("persist: instance lock: %w", err)
+		return nil, false, fmt.Errorf("instance: lock: %w", err)
 	}
 	if !haveLock && sendActivate(sock) == nil {
 		unlockFile(lock)
@@ -75,14 +79,16 @@ func AcquireInstance(dir string, onActivate func()) (inst *Instance, alreadyRunn
 	// We hold the lock: any socket file is stale, left by a crashed copy.
 	if err := os.Remove(sock); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		unlockFile(lock)
-		return nil, false, fmt.Errorf("persist: instance: removing a stale socket: %w", err)
+		return nil, false, fmt.Errorf("instance: removing a stale socket: %w", err)
 	}
 	ln, err := net.Listen("unix", sock)
 	if err != nil {
 		unlockFile(lock)
-		return nil, false, fmt.Errorf("persist: instance: %w", err)
+		return nil, false, fmt.Errorf("instance: %w", err)
 	}
-	_ = secureFile(sock)
+	if runtime.GOOS != "windows" {
+		_ = os.Chmod(sock, 0o600)
+	}
 	inst = &Instance{lock: lock, ln: ln, onActivate: onActivate}
 	inst.wg.Add(1)
 	go inst.serve()
@@ -131,7 +137,7 @@ func sendActivate(sock string) error {
 		return err
 	}
 	if strings.TrimSpace(reply) != activateReply {
-		return errors.New("persist: instance: unexpected reply")
+		return errors.New("instance: unexpected reply")
 	}
 	return nil
 }
@@ -184,4 +190,16 @@ func (inst *Instance) Close() error {
 		unlockFile(inst.lock)
 	})
 	return inst.closeErr
+}
+
+// privateDir makes dir (and its parents) and keeps it to its owner (0700;
+// modes mean nothing on Windows).
+func privateDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	if runtime.GOOS == "windows" {
+		return nil
+	}
+	return os.Chmod(dir, 0o700)
 }

@@ -1,6 +1,6 @@
 //go:build !(darwin || dragonfly || freebsd || linux || netbsd || openbsd || windows)
 
-package persist
+package instance
 
 import "os"
 
@@ -9,7 +9,7 @@ import "os"
 const haveLock = false
 
 func lockFile(path string) (*os.File, error) {
-	return os.OpenFile(path, os.O_RDWR|os.O_CREATE, filePerm)
+	return os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 }
 
 func unlockFile(f *os.File) { f.Close() }
