@@ -124,7 +124,9 @@ func FuzzScanLenient(f *testing.F) {
 }
 
 func TestMerge(t *testing.T) {
-	rec := func(a string, rev int64, key string) record { return record{Rev: rev, Account: Account{Address: a, ClientKey: key}} }
+	rec := func(a string, rev int64, key string) record {
+		return record{Rev: rev, Account: Account{Address: a, ClientKey: key}}
+	}
 	src := func(complete bool, revision int64, current string, recs []record, seenOnly ...string) source {
 		s := newSource()
 		s.complete, s.revision, s.current = complete, revision, current

@@ -18,7 +18,7 @@ const (
 
 func TestStoreOperations(t *testing.T) {
 	aliceRegistered := Account{
-		Address: alice, BaseURL: "https://pump.example",
+		Address: alice, BaseURL: "https://pump.example", Endpoints: pumpauth.Endpoints{Base: "https://pump.example"},
 		ClientKey: "key-alice", ClientSecret: "client-secret-alice", ClientExpiresAt: client("alice").ExpiresAt,
 	}
 	aliceConnected := aliceRegistered
@@ -53,7 +53,7 @@ func TestStoreOperations(t *testing.T) {
 			},
 			want: []Account{func() Account {
 				a := aliceRegistered
-				a.BaseURL, a.PlainHTTP = "http://pump.example", true
+				a.BaseURL, a.Endpoints.Base, a.PlainHTTP = "http://pump.example", "http://pump.example", true
 				return a
 			}()},
 		},
@@ -207,7 +207,6 @@ func checkAccounts(t *testing.T, which string, s *Store, want []Account, current
 		t.Errorf("%s: Notice() = %q, want none", which, n)
 	}
 }
-
 
 func must(t *testing.T, err error) {
 	t.Helper()
