@@ -415,7 +415,11 @@ func (e *e2e) clickText(word string) {
 }
 
 func (e *e2e) prefsPath() string {
-	return filepath.Join(e.dir, "home", ".config", "fyne", appID, "preferences.json")
+	m, err := appMetadata()
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return filepath.Join(e.dir, "home", ".config", "fyne", m.ID, "preferences.json")
 }
 
 // storedAccount finds the stored account of nick in the real preferences file.

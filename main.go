@@ -12,25 +12,33 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
+	"github.com/BurntSushi/toml"
 
 	"github.com/pumpconnect/pumpconnect/gui"
 	"github.com/pumpconnect/pumpconnect/persist"
 	"github.com/pumpconnect/pumpconnect/persist/instance"
-	"github.com/pumpconnect/pumpconnect/pumpauth/pumptest"
+	"github.com/pumpconnect/pumpconnect/pumpauth/demo"
 )
 
-// appID is also the ID in FyneApp.toml.
-const appID = "io.github.pumpconnect.PumpConnect"
+// FyneApp.toml is the app's metadata (ID, name), for `go build` as for the
+// release builds that `fyne package` and packaging/ make from it.
+//
+//go:embed FyneApp.toml
+var fyneAppTOML []byte
 
 //go:embed Icon.png
 var iconPNG []byte
 
 func main() {
-	demo := flag.Bool("demo", false, "connect to a pump.io demo server on this computer (user demo, password demo)")
+	useDemo := flag.Bool("demo", false, "connect to a pump.io demo server on this computer (user demo, password demo)")
 	flag.Parse()
 
-	id := appID
-	if *demo {
+	meta, err := appMetadata()
+	if err != nil {
+		fail(err)
+	}
+	id := meta.ID
+	if *useDemo {
 		id += ".Demo" // demo accounts never mix with real ones
 	}
 	a := app.NewWithID(id)
@@ -59,19 +67,31 @@ func main() {
 	if err != nil {
 		fail(err)
 	}
-	w = a.NewWindow("Pump Connect")
-	opts := gui.Options{AppName: "Pump Connect", Icon: icon}
-	if *demo {
-		server := pumptest.NewDemoServer()
+	w = a.NewWindow(meta.Name)
+	opts := gui.Options{AppName: meta.Name, Icon: icon}
+	if *useDemo {
+		server := demo.Start()
 		defer server.Close()
 		// The demo server lives only as long as this run: start fresh.
 		for _, acct := range store.Accounts() {
 			_ = store.Forget(acct.Address)
 		}
-		opts.DemoAddress = server.Address(pumptest.DemoNick)
+		opts.DemoAddress = server.Address()
 	}
 	gui.New(a, w, store, opts).Start()
 	w.ShowAndRun()
+}
+
+// metadata is what the app takes from FyneApp.toml's [Details].
+type metadata struct{ ID, Name string }
+
+// appMetadata reads the [Details] of FyneApp.toml.
+func appMetadata() (metadata, error) {
+	var f struct{ Details metadata }
+	if _, err := toml.Decode(string(fyneAppTOML), &f); err != nil || f.Details.ID == "" || f.Details.Name == "" {
+		return metadata{}, fmt.Errorf("FyneApp.toml has no [Details] ID and Name (%v)", err)
+	}
+	return f.Details, nil
 }
 
 func fail(err error) {
