@@ -1,28 +1,33 @@
 package pumpauth
 
 import (
-	"fmt"
 	"net"
 	"net/netip"
 	"strconv"
 	"strings"
 )
 
-// address is a parsed pump.io account address, nick@host[:port].
-type address struct {
+// Address is a pump.io account address, nick@host[:port], parsed once by
+// ParseAddress. Its zero value is not an address.
+type Address struct {
 	Nick string // the user's nickname, as typed
 	Host string // host name or IP literal, lowercased, without brackets
 	Port int    // 0 when none was given
+	// PlainHTTP says the person allowed plain http for this server
+	// (WithPlainHTTP); it is a choice about the address, not part of it,
+	// and String leaves it out.
+	PlainHTTP bool
 }
 
 // String gives the address as pump.io writes it: nick@host or nick@host:port,
 // with an IPv6 literal in brackets.
-func (a address) String() string {
-	return a.Nick + "@" + a.hostPort()
+func (a Address) String() string {
+	return a.Nick + "@" + a.HostPort()
 }
 
-// hostPort is the host with the port, if any, as it goes in a URL.
-func (a address) hostPort() string {
+// HostPort is the server part, with the port if any, as it goes in a URL
+// and in messages: "pump.example", "127.0.0.1:31080", "[::1]:8000".
+func (a Address) HostPort() string {
 	h := a.Host
 	if strings.Contains(h, ":") {
 		h = "[" + h + "]"
@@ -33,8 +38,8 @@ func (a address) hostPort() string {
 	return h
 }
 
-// isLoopback reports whether the host is this computer (127.0.0.0/8, ::1, localhost).
-func (a address) isLoopback() bool {
+// IsLoopback reports whether the server is this computer (127.0.0.0/8, ::1, localhost).
+func (a Address) IsLoopback() bool {
 	if a.Host == "localhost" || strings.HasSuffix(a.Host, ".localhost") {
 		return true
 	}
@@ -44,64 +49,64 @@ func (a address) isLoopback() bool {
 
 // baseURL is scheme://host[:port] with the scheme's default port left out,
 // because OAuth signatures cover the Host header exactly as sent.
-func (a address) baseURL(scheme string) string {
+func (a Address) baseURL(scheme string) string {
 	b := a
 	if (scheme == "https" && a.Port == 443) || (scheme == "http" && a.Port == 80) {
 		b.Port = 0
 	}
-	return scheme + "://" + b.hostPort()
+	return scheme + "://" + b.HostPort()
 }
 
-// invalidAddress builds the error for an unusable address, in words.
-func invalidAddress(reason string) error {
-	return fmt.Errorf("%w: %s", ErrInvalidWebfinger, reason)
+// AddressError says, in words for people, why a text is not a pump.io
+// address. It wraps ErrInvalidWebfinger.
+type AddressError struct {
+	Reason string // e.g. "the user name before the @ is missing"
 }
+
+func (e *AddressError) Error() string { return ErrInvalidWebfinger.Error() + ": " + e.Reason }
+
+// Unwrap returns ErrInvalidWebfinger.
+func (e *AddressError) Unwrap() error { return ErrInvalidWebfinger }
+
+// invalidAddress builds the error for an unusable address.
+func invalidAddress(reason string) error { return &AddressError{Reason: reason} }
 
 // ParseAddress checks a pump.io address such as "alice@pump.example" or
 // "alice@pump.example:8443" (an IPv6 literal goes in brackets:
 // "alice@[::1]:8000"). Surrounding spaces and an "acct:" prefix are
-// removed. The result is the address in canonical form (host lowercased).
-// Errors wrap ErrInvalidWebfinger and say what is wrong.
-func ParseAddress(s string) (string, error) {
-	a, err := parseAddress(s)
-	if err != nil {
-		return "", err
-	}
-	return a.String(), nil
-}
-
-func parseAddress(s string) (address, error) {
+// removed, and the host is lowercased. Errors are *AddressError.
+func ParseAddress(s string) (Address, error) {
 	s = strings.TrimSpace(s)
 	s = strings.TrimPrefix(s, "acct:")
 	switch {
 	case s == "":
-		return address{}, invalidAddress("the address is empty; it looks like alice@pump.example")
+		return Address{}, invalidAddress("the address is empty; it looks like alice@pump.example")
 	case strings.ContainsFunc(s, func(r rune) bool { return r <= ' ' || r == 0x7f }):
-		return address{}, invalidAddress("the address must not contain spaces or control characters")
+		return Address{}, invalidAddress("the address must not contain spaces or control characters")
 	case strings.Contains(s, "://") || strings.Contains(s, "/"):
-		return address{}, invalidAddress("type your address (like alice@pump.example), not a web link")
+		return Address{}, invalidAddress("type your address (like alice@pump.example), not a web link")
 	case !strings.Contains(s, "@"):
-		return address{}, invalidAddress("the address needs an @ between your user name and the server, like alice@pump.example")
+		return Address{}, invalidAddress("the address needs an @ between your user name and the server, like alice@pump.example")
 	}
 	at := strings.LastIndexByte(s, '@')
 	nick, hostport := s[:at], s[at+1:]
 	if nick == "" {
-		return address{}, invalidAddress("the user name before the @ is missing")
+		return Address{}, invalidAddress("the user name before the @ is missing")
 	}
 	if strings.Contains(nick, "@") {
-		return address{}, invalidAddress("the address has more than one @")
+		return Address{}, invalidAddress("the address has more than one @")
 	}
 	if !validNick(nick) {
-		return address{}, invalidAddress("the user name may only contain letters, digits, dots, dashes and underscores")
+		return Address{}, invalidAddress("the user name may only contain letters, digits, dots, dashes and underscores")
 	}
 	if hostport == "" {
-		return address{}, invalidAddress("the server name after the @ is missing")
+		return Address{}, invalidAddress("the server name after the @ is missing")
 	}
 	host, port, err := splitHostPort(hostport)
 	if err != nil {
-		return address{}, err
+		return Address{}, err
 	}
-	return address{Nick: nick, Host: strings.ToLower(host), Port: port}, nil
+	return Address{Nick: nick, Host: strings.ToLower(host), Port: port}, nil
 }
 
 // validNick accepts pump.io nicknames: ASCII letters, digits, ., -, _ (1–64).

@@ -51,7 +51,8 @@ func TestParseAddress(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			got, err := ParseAddress(tt.in)
+			addr, err := ParseAddress(tt.in)
+			got := addr.String()
 			if tt.want != "" {
 				if err != nil || got != tt.want {
 					t.Fatalf("ParseAddress(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
@@ -87,14 +88,14 @@ func TestAddressBaseURL(t *testing.T) {
 		{"alice@10.0.0.1", "https", "https://10.0.0.1", false},
 	}
 	for _, tt := range tests {
-		a, err := parseAddress(tt.in)
+		a, err := ParseAddress(tt.in)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if got := a.baseURL(tt.scheme); got != tt.want {
 			t.Errorf("%s baseURL(%s) = %q, want %q", tt.in, tt.scheme, got, tt.want)
 		}
-		if a.isLoopback() != tt.loopback {
+		if a.IsLoopback() != tt.loopback {
 			t.Errorf("%s isLoopback = %v", tt.in, !tt.loopback)
 		}
 	}
@@ -105,16 +106,18 @@ func FuzzParseAddress(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		got, err := ParseAddress(s)
+		addr, err := ParseAddress(s)
 		if err != nil {
-			if !errors.Is(err, ErrInvalidWebfinger) {
-				t.Fatalf("error not ErrInvalidWebfinger: %v", err)
+			var ae *AddressError
+			if !errors.Is(err, ErrInvalidWebfinger) || !errors.As(err, &ae) || ae.Reason == "" {
+				t.Fatalf("error not an *AddressError wrapping ErrInvalidWebfinger: %v", err)
 			}
 			return
 		}
 		// A canonical address parses to itself.
+		got := addr.String()
 		again, err := ParseAddress(got)
-		if err != nil || again != got {
+		if err != nil || again != addr {
 			t.Fatalf("ParseAddress(%q) = %q, then %q, %v", s, got, again, err)
 		}
 		if strings.ContainsAny(got, " /\t\n") || strings.Count(got, "@") != 1 {

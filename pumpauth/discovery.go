@@ -141,7 +141,7 @@ func (p *Pump) useStoredEndpoints(e Endpoints) {
 }
 
 // allowHTTP reports whether plain http may be used for this server.
-func (p *Pump) allowHTTP() bool { return p.plainHTTP || p.account().isLoopback() }
+func (p *Pump) allowHTTP() bool { return p.plainHTTP || p.account().IsLoopback() }
 
 // readHostMeta fetches /.well-known/host-meta.json (then /.well-known/host-meta)
 // from base and maps its links onto base — or onto the server's own name,
@@ -213,19 +213,19 @@ func (p *Pump) followCanonicalHost(base string, final *url.URL) (string, error) 
 	if (final.Scheme == "https" && port == 443) || (final.Scheme == "http" && port == 80) {
 		port = 0
 	}
-	moved := address{Nick: p.account().Nick, Host: strings.ToLower(host), Port: port}
-	if _, err := parseAddress(moved.String()); err != nil {
+	moved := Address{Nick: p.account().Nick, Host: strings.ToLower(host), Port: port, PlainHTTP: p.plainHTTP}
+	if _, err := ParseAddress(moved.String()); err != nil {
 		return "", &ResponseError{Op: opHostMeta, Kind: ErrNotPumpServer,
 			Cause: errors.New("the server redirected to a name that is not a host")}
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if moved.isLoopback() && !p.addr.isLoopback() {
+	if moved.IsLoopback() && !p.addr.IsLoopback() {
 		// A server elsewhere may not send us to a service on this computer.
 		return "", &ResponseError{Op: opHostMeta, Kind: ErrNotPumpServer,
 			Cause: errors.New("the server redirected to this computer")}
 	}
-	if final.Scheme == "http" && !p.plainHTTP && !moved.isLoopback() {
+	if final.Scheme == "http" && !p.plainHTTP && !moved.IsLoopback() {
 		return "", &ResponseError{Op: opHostMeta, Kind: ErrHTTPSUnavailable,
 			Cause: errors.New("the server redirected to plain http on " + final.Host)}
 	}

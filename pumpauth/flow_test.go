@@ -471,7 +471,7 @@ func TestNoSilentDowngrade(t *testing.T) {
 	// use; a server elsewhere may not send us to this computer, though.
 	p, _ = New(Client{Webfinger: "alice@pump.example:" + port}, WithHTTPClient(hc), WithPlainHTTP())
 	_, err := p.Register(context.Background())
-	if !errors.Is(err, ErrNotPumpServer) || p.Address() != "alice@pump.example:"+port || s.Clients() != 0 {
+	if !errors.Is(err, ErrNotPumpServer) || p.Address().String() != "alice@pump.example:"+port || s.Clients() != 0 {
 		t.Fatalf("Address %q, err %v, %d registrations", p.Address(), err, s.Clients())
 	}
 }
@@ -716,5 +716,19 @@ func TestLoopbackAfterTimeoutAnswersNoSuccess(t *testing.T) {
 	case v := <-l.verifier:
 		t.Fatalf("a verifier was delivered after the timeout: %q", v)
 	default:
+	}
+}
+
+// An answer longer than this package reads is refused as not understood,
+// never cut short and parsed.
+func TestOversizedAnswerIsRefused(t *testing.T) {
+	s := pumptest.NewServer()
+	defer s.Close()
+	s.SetFault(pumptest.HostMeta, pumptest.Fault{Status: 200, ContentType: "application/json",
+		Body: `{"links":[],"pad":"` + strings.Repeat("x", maxBody) + `"}`})
+	_, err := newTestPump(t, s, Client{}).Register(context.Background())
+	// A host-meta that cannot be read is "not a pump.io server"; never "unreachable".
+	if !errors.Is(err, ErrBodyTooLarge) || !errors.Is(err, ErrNotPumpServer) {
+		t.Fatalf("got %v, want ErrBodyTooLarge as ErrNotPumpServer", err)
 	}
 }

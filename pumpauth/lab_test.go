@@ -227,8 +227,8 @@ func TestLabRealServer(t *testing.T) {
 			if _, err := q.Register(ctx); err != nil {
 				return err
 			}
-			if q.Address() != alice {
-				return errors.New("address " + q.Address())
+			if q.Address().String() != alice {
+				return errors.New("address " + q.Address().String())
 			}
 			return nil
 		})

@@ -27,7 +27,7 @@ import (
 // are built from facts rather than from the library's strings.
 type exchangeRecorder struct {
 	inner *http.Client    // does not follow redirects
-	ctx   context.Context // the flow's context; nil: the request's own
+	ctx   context.Context // the flow's context; nil for the API client, whose requests carry their own
 
 	mu          sync.Mutex
 	err         error // transport failure
@@ -87,12 +87,22 @@ func (r *exchangeRecorder) responseBody() []byte {
 	return r.body
 }
 
-// newConsumer builds a consumer for client c on endpoints e. ctx is bound
-// to every request it sends (nil: each request's own context).
+// newConsumer builds a consumer for a token step of client c on endpoints
+// e; ctx is bound to every request it sends.
 func (p *Pump) newConsumer(ctx context.Context, e Endpoints, c Client) (*oauth.Consumer, *exchangeRecorder) {
+	rec := &exchangeRecorder{inner: p.noRedirects(), ctx: ctx}
+	return p.consumerWith(rec, e, c), rec
+}
+
+// noRedirects is the caller's client, not following redirects.
+func (p *Pump) noRedirects() *http.Client {
 	inner := *p.base
 	inner.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	rec := &exchangeRecorder{inner: &inner, ctx: ctx}
+	return &inner
+}
+
+// consumerWith builds a consumer for client c on endpoints e whose requests go through rec.
+func (p *Pump) consumerWith(rec *exchangeRecorder, e Endpoints, c Client) *oauth.Consumer {
 	consumer := oauth.NewConsumer(c.Key, c.Secret, oauth.ServiceProvider{
 		RequestTokenUrl:   e.RequestToken,
 		AuthorizeTokenUrl: e.Authorize,
@@ -100,7 +110,7 @@ func (p *Pump) newConsumer(ctx context.Context, e Endpoints, c Client) (*oauth.C
 		HttpMethod:        http.MethodPost,
 	})
 	consumer.HttpClient = rec
-	return consumer, rec
+	return consumer
 }
 
 // requestToken is a temporary credential (RFC 5849 §2.1).
@@ -160,7 +170,7 @@ func (p *Pump) getAccessToken(ctx context.Context, e Endpoints, c Client, rt req
 // redirects; each hop goes through the signing transport and is signed for
 // its own URL, as pump.io's whoami redirect needs.
 func (p *Pump) signingClient(e Endpoints, c Client, t Token) *http.Client {
-	consumer, _ := p.newConsumer(nil, e, c)
+	consumer := p.consumerWith(&exchangeRecorder{inner: p.noRedirects()}, e, c)
 	rt, _ := consumer.MakeRoundTripper(&oauth.AccessToken{Token: t.Token, Secret: t.Secret})
 	return &http.Client{
 		Transport:     askActivityStreams1{rt},

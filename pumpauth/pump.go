@@ -72,7 +72,7 @@ type Pump struct {
 	withEndpoints Endpoints // from WithEndpoints, checked once the options are read
 
 	mu              sync.Mutex
-	addr            address // may move to the server's own name during discovery
+	addr            Address // may move to the server's own name during discovery
 	client          Client
 	token           Token
 	endpoints       *Endpoints
@@ -133,7 +133,7 @@ func WithAuthorizationTimeout(d time.Duration) Option {
 // touch the network. An address that is not nick@host or nick@host:port
 // gives an error wrapping ErrInvalidWebfinger that says what is wrong.
 func New(c Client, opts ...Option) (*Pump, error) {
-	addr, err := parseAddress(c.Webfinger)
+	addr, err := ParseAddress(c.Webfinger)
 	if err != nil {
 		return nil, err
 	}
@@ -153,6 +153,7 @@ func New(c Client, opts ...Option) (*Pump, error) {
 		p.base = &http.Client{Timeout: 2 * DefaultTimeout}
 	}
 	p.plain = newPlainClient(p.base)
+	p.addr.PlainHTTP = p.plainHTTP
 	p.useStoredEndpoints(p.withEndpoints)
 	return p, nil
 }
@@ -162,10 +163,10 @@ func New(c Client, opts ...Option) (*Pump, error) {
 // from the address given to New when the server redirected there (for
 // example "alice@127.0.0.1:8000" for "alice@localhost:8000"): store the
 // account under this address.
-func (p *Pump) Address() string { return p.account().String() }
+func (p *Pump) Address() Address { return p.account() }
 
 // account is the parsed address (discovery may move it to the server's own name).
-func (p *Pump) account() address {
+func (p *Pump) account() Address {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.addr

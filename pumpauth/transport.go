@@ -53,10 +53,12 @@ func (b *boundedBody) Read(p []byte) (int, error) {
 
 func (b *boundedBody) Close() error { return b.r.Close() }
 
-// readBody reads a size-limited body and closes it.
+// readBody reads a body of at most maxBody bytes and closes it; a longer
+// one is ErrBodyTooLarge, never silently cut.
 func readBody(resp *http.Response) ([]byte, error) {
 	defer resp.Body.Close()
-	return io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	limitBody(resp, maxBody)
+	return io.ReadAll(resp.Body)
 }
 
 // transportError classifies a failed HTTP exchange (no response) into a
@@ -83,6 +85,8 @@ func transportError(ctx context.Context, op string, err error) error {
 		netErr           net.Error
 	)
 	switch {
+	case errors.Is(err, ErrBodyTooLarge):
+		kind = ErrBadResponse
 	case errors.As(err, &unknownAuthority), errors.As(err, &hostnameErr),
 		errors.As(err, &invalidCert), errors.As(err, &verifyErr):
 		kind = ErrCertificate

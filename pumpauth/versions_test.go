@@ -111,7 +111,7 @@ func TestAccountOwnsProfile(t *testing.T) {
 		{"alice@pump.example", "", false},
 	}
 	for _, tt := range tests {
-		a, err := parseAddress(tt.account)
+		a, err := ParseAddress(tt.account)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -147,7 +147,7 @@ func TestNonCanonicalHostMovesTheAccount(t *testing.T) {
 	if _, err := p.Authorize(context.Background(), approveOOB(t, s)); err != nil {
 		t.Fatalf("Authorize: %v", err)
 	}
-	if p.Address() != s.Address(testNick) || p.Client().Webfinger != s.Address(testNick) || p.BaseURL() != s.URL {
+	if p.Address().String() != s.Address(testNick) || p.Client().Webfinger != s.Address(testNick) || p.BaseURL() != s.URL {
 		t.Errorf("Address %q, client %q, base %q: want the server's own name", p.Address(), p.Client().Webfinger, p.BaseURL())
 	}
 	if _, err := p.Whoami(context.Background()); err != nil {

@@ -104,8 +104,8 @@ func profileAddress(p Profile) string {
 	if (u.Scheme == "https" && port == 443) || (u.Scheme == "http" && port == 80) {
 		port = 0
 	}
-	a := address{Nick: p.PreferredUsername, Host: strings.ToLower(u.Hostname()), Port: port}
-	canon, err := parseAddress(a.String())
+	a := Address{Nick: p.PreferredUsername, Host: strings.ToLower(u.Hostname()), Port: port}
+	canon, err := ParseAddress(a.String())
 	if err != nil {
 		return ""
 	}
@@ -115,8 +115,8 @@ func profileAddress(p Profile) string {
 // owns reports whether the profile is this account: the same nickname
 // (pump.io's are case-insensitive) on the same host and port. A port of 0
 // on either side (the scheme's default) matches 0, 80 and 443.
-func (a address) owns(p Profile) bool {
-	other, err := parseAddress(p.Address)
+func (a Address) owns(p Profile) bool {
+	other, err := ParseAddress(p.Address)
 	if err != nil || !strings.EqualFold(other.Nick, a.Nick) || other.Host != a.Host {
 		return false
 	}
