@@ -101,5 +101,13 @@ func decodeRecord(address, s string) (record, bool) {
 // validAddress reports whether s is an address in canonical form.
 func validAddress(s string) bool {
 	c, err := pumpauth.ParseAddress(s)
-	return err == nil && c == s
+	return err == nil && c.String() == s
+}
+
+// Addr is the account's address as pumpauth reads it, with its plain-http
+// choice. The store holds only canonical addresses, so it always parses.
+func (a Account) Addr() pumpauth.Address {
+	addr, _ := pumpauth.ParseAddress(a.Address)
+	addr.PlainHTTP = a.PlainHTTP
+	return addr
 }

@@ -24,19 +24,26 @@ func ExampleStore() {
 		fmt.Println(n) // the GUI shows it in a dialog
 	}
 
-	// Register returned: save the client at once, before the browser step.
-	c := pumpauth.Client{Key: "client-id", Secret: "client-secret", ExpiresAt: time.Time{}}
-	if err := store.SaveRegistration("alice@pump.example", c, pumpauth.Endpoints{Base: "https://pump.example"}, false); err != nil {
+	// The address is parsed once, where the person typed it.
+	alice, err := pumpauth.ParseAddress("alice@pump.example")
+	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	a, _ := store.Account("alice@pump.example")
+
+	// Register returned: save the client at once, before the browser step.
+	c := pumpauth.Client{Key: "client-id", Secret: "client-secret", ExpiresAt: time.Time{}}
+	if err := store.SaveRegistration(alice, c, pumpauth.Endpoints{Base: "https://pump.example"}); err != nil {
+		fmt.Println(err)
+		return
+	}
+	a, _ := store.Account(alice)
 	fmt.Println("registered:", a.Address, a.ClientKey, "token:", a.HasToken())
 
 	// The person approved: save the token and who they are.
 	t := pumpauth.Token{Token: "access-token", Secret: "token-secret"}
 	p := pumpauth.Profile{PreferredUsername: "alice", DisplayName: "Alice Example"}
-	if err := store.SaveToken("alice@pump.example", t, p); err != nil {
+	if err := store.SaveToken(alice, t, p); err != nil {
 		fmt.Println(err)
 		return
 	}
@@ -46,7 +53,7 @@ func ExampleStore() {
 	// Next start: pumpauth.New(cur.Client("Pump Connect"), pumpauth.WithToken(cur.PumpToken())).
 	fmt.Println(cur.Client("Pump Connect").Webfinger)
 
-	if err := store.Forget("alice@pump.example"); err != nil {
+	if err := store.Forget(alice); err != nil {
 		fmt.Println(err)
 		return
 	}

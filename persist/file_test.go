@@ -259,7 +259,7 @@ func TestCorruptionRecovery(t *testing.T) {
 			connect(t, s, "bob")
 			snap["ab"] = readFile(t, path)
 			if tt.forgetBob {
-				must(t, s.Forget(bob))
+				must(t, s.Forget(parsed(bob)))
 			}
 			before := map[string]Account{}
 			for _, a := range s.Accounts() {
@@ -378,11 +378,11 @@ func TestKillMidFlow(t *testing.T) {
 			_, path := appDir(t)
 			s := openStore(t, filePrefs(t, path), path)
 			before := readFile(t, path)
-			must(t, s.SaveRegistration(alice, client("alice"), pumpauth.Endpoints{Base: "https://pump.example"}, false))
+			must(t, s.SaveRegistration(parsed(alice), client("alice"), pumpauth.Endpoints{Base: "https://pump.example"}))
 			tt.after(t, path, before)
 
 			s2 := reopen(t, path)
-			a, ok := s2.Account(alice)
+			a, ok := s2.Account(parsed(alice))
 			if !ok || a.ClientKey != "key-alice" || a.ClientSecret != "client-secret-alice" || a.HasToken() {
 				t.Fatalf("after restart: %+v, %v", a, ok)
 			}
@@ -411,7 +411,7 @@ func TestForgetRemovesSecretsFromFiles(t *testing.T) {
 		t.Fatalf("%d damaged copies, want 2", n)
 	}
 
-	must(t, s.Forget(alice))
+	must(t, s.Forget(parsed(alice)))
 
 	assertNoSecrets(t, "preferences file", string(readFile(t, path)), append(secretsOf("alice"), alice)...)
 	assertNoSecrets(t, "backup", string(readFile(t, backupPath(dir))), append(secretsOf("alice"), alice)...)
@@ -469,7 +469,7 @@ func TestOpenCleansUp(t *testing.T) {
 	if _, err := os.Stat(leftover); !isNotExist(err) {
 		t.Errorf("temp file still there: %v", err)
 	}
-	if _, ok := s2.Account(alice); !ok {
+	if _, ok := s2.Account(parsed(alice)); !ok {
 		t.Error("alice not restored from the backup")
 	}
 }

@@ -171,10 +171,10 @@ func secretsOf(nick string) []string {
 func connect(t *testing.T, s *Store, nick string) {
 	t.Helper()
 	addr := nick + "@pump.example"
-	if err := s.SaveRegistration(addr, client(nick), pumpauth.Endpoints{Base: "https://pump.example"}, false); err != nil {
+	if err := s.SaveRegistration(parsed(addr), client(nick), pumpauth.Endpoints{Base: "https://pump.example"}); err != nil {
 		t.Fatalf("SaveRegistration(%s): %v", addr, err)
 	}
-	if err := s.SaveToken(addr, token(nick), profile(nick)); err != nil {
+	if err := s.SaveToken(parsed(addr), token(nick), profile(nick)); err != nil {
 		t.Fatalf("SaveToken(%s): %v", addr, err)
 	}
 }
@@ -190,3 +190,16 @@ func addresses(accounts []Account) []string {
 
 // isNotExist reports whether err says a file does not exist.
 func isNotExist(err error) bool { return errors.Is(err, fs.ErrNotExist) }
+
+// parsed is s as an address; the zero Address when s is not one.
+func parsed(s string) pumpauth.Address {
+	a, _ := pumpauth.ParseAddress(s)
+	return a
+}
+
+// parsedPlain is s as an address on which plain http is allowed.
+func parsedPlain(s string) pumpauth.Address {
+	a := parsed(s)
+	a.PlainHTTP = true
+	return a
+}

@@ -66,7 +66,7 @@ func realPrefsHelper() int {
 	r.ModeAfterOpen = modeOf(r.Path)
 	r.DirMode = modeOf(filepath.Dir(r.Path))
 	if os.Getenv(realStepEnv) == "register" {
-		if err := s.SaveRegistration(alice, client("alice"), pumpauth.Endpoints{Base: "https://pump.example"}, false); err != nil {
+		if err := s.SaveRegistration(parsed(alice), client("alice"), pumpauth.Endpoints{Base: "https://pump.example"}); err != nil {
 			r.Err = err.Error()
 			return 1
 		}
@@ -74,7 +74,7 @@ func realPrefsHelper() int {
 	r.ModeAfterSave = modeOf(r.Path)
 	r.Notice = s.Notice()
 	r.Accounts = addresses(s.Accounts())
-	if acc, ok := s.Account(alice); ok {
+	if acc, ok := s.Account(parsed(alice)); ok {
 		r.AliceKey = acc.ClientKey + "/" + acc.ClientSecret
 	}
 	return 0

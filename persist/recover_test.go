@@ -24,7 +24,7 @@ func fullFile(t *testing.T) ([]byte, map[string]record) {
 	}
 	c := client("dave")
 	c.Secret = `tricky "account/dave@pump.example":"\u0000` // escaped quotes inside a record
-	must(t, s.SaveRegistration("dave@pump.example", c, pumpauth.Endpoints{Base: "https://pump.example"}, true))
+	must(t, s.SaveRegistration(parsedPlain("dave@pump.example"), c, pumpauth.Endpoints{Base: "https://pump.example"}))
 	return readFile(t, path), s.records
 }
 

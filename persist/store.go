@@ -307,14 +307,6 @@ func (s *Store) asSource() source {
 
 func sameRecord(a, b record) bool { return a.Account.equal(b.Account) }
 
-// canonical checks address and returns it in canonical form.
-func canonical(address string) (string, error) {
-	a, err := pumpauth.ParseAddress(address)
-	if err != nil {
-		return "", fmt.Errorf("persist: %w", err)
-	}
-	return a, nil
-}
 
 // Notice is a message for the person using the app, in plain words, about
 // settings that had to be recovered when the store was opened; "" when
@@ -336,13 +328,9 @@ func (s *Store) Accounts() []Account {
 	return out
 }
 
-// Account returns the account stored under address (in any form
-// pumpauth.ParseAddress accepts).
-func (s *Store) Account(address string) (Account, bool) {
-	a, err := canonical(address)
-	if err != nil {
-		return Account{}, false
-	}
+// Account returns the account stored under address.
+func (s *Store) Account(address pumpauth.Address) (Account, bool) {
+	a := address.String()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	r, ok := s.records[a]
@@ -357,15 +345,12 @@ func (s *Store) Current() (Account, bool) {
 	return r.Account, ok
 }
 
-// SetCurrent makes the account stored under address the one in use; ""
-// means none.
-func (s *Store) SetCurrent(address string) error {
+// SetCurrent makes the account stored under address the one in use; the
+// zero Address means none.
+func (s *Store) SetCurrent(address pumpauth.Address) error {
 	a := ""
-	if address != "" {
-		var err error
-		if a, err = canonical(address); err != nil {
-			return err
-		}
+	if address != (pumpauth.Address{}) {
+		a = address.String()
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -381,14 +366,14 @@ func (s *Store) SetCurrent(address string) error {
 // SaveRegistration stores the client credentials c that Register returned
 // for the account at address, with the server's endpoints (kept as they
 // were when e is zero; e.Base becomes BaseURL) and whether plain http is
-// allowed. Call it as soon as Register
+// allowed (address.PlainHTTP). Call it as soon as Register
 // returns, before the browser step, so a later attempt never registers
 // again. It creates the account if needed and keeps its token, unless the
 // client key changed: a token belongs to the client that obtained it.
-func (s *Store) SaveRegistration(address string, c pumpauth.Client, e pumpauth.Endpoints, plainHTTP bool) error {
-	a, err := canonical(address)
-	if err != nil {
-		return err
+func (s *Store) SaveRegistration(address pumpauth.Address, c pumpauth.Client, e pumpauth.Endpoints) error {
+	a := address.String()
+	if !validAddress(a) {
+		return fmt.Errorf("persist: %w: %q", pumpauth.ErrInvalidWebfinger, a)
 	}
 	if c.Key == "" {
 		return errors.New("persist: registration without a client key")
@@ -407,7 +392,7 @@ func (s *Store) SaveRegistration(address string, c pumpauth.Client, e pumpauth.E
 		if !e.IsZero() {
 			r.Endpoints, r.BaseURL = e, e.Base
 		}
-		r.PlainHTTP = plainHTTP
+		r.PlainHTTP = address.PlainHTTP
 		records[a] = r
 		return nil
 	})
@@ -417,10 +402,10 @@ func (s *Store) SaveRegistration(address string, c pumpauth.Client, e pumpauth.E
 // the account at address, which must have been registered (see
 // SaveRegistration); it sets ConnectedAt to now and makes the account
 // current. The name is p.Name(): the display name, or the nickname.
-func (s *Store) SaveToken(address string, t pumpauth.Token, p pumpauth.Profile) error {
-	a, err := canonical(address)
-	if err != nil {
-		return err
+func (s *Store) SaveToken(address pumpauth.Address, t pumpauth.Token, p pumpauth.Profile) error {
+	a := address.String()
+	if !validAddress(a) {
+		return fmt.Errorf("persist: %w: %q", pumpauth.ErrInvalidWebfinger, a)
 	}
 	if t.Token == "" {
 		return errors.New("persist: empty access token")
@@ -443,7 +428,7 @@ func (s *Store) SaveToken(address string, t pumpauth.Token, p pumpauth.Profile) 
 
 // ClearToken drops the access token of the account at address (the server
 // rejected it) and keeps the registration. An unknown account is no error.
-func (s *Store) ClearToken(address string) error {
+func (s *Store) ClearToken(address pumpauth.Address) error {
 	return s.edit(address, func(r *record) {
 		r.Token, r.TokenSecret = "", ""
 	})
@@ -452,7 +437,7 @@ func (s *Store) ClearToken(address string) error {
 // ClearClient drops the client credentials and the token of the account at
 // address (the server forgot this application), so the next connection
 // registers again. An unknown account is no error.
-func (s *Store) ClearClient(address string) error {
+func (s *Store) ClearClient(address pumpauth.Address) error {
 	return s.edit(address, func(r *record) {
 		r.ClientKey, r.ClientSecret, r.ClientExpiresAt = "", "", time.Time{}
 		r.Token, r.TokenSecret = "", ""
@@ -460,11 +445,8 @@ func (s *Store) ClearClient(address string) error {
 }
 
 // edit changes the account at address, if there is one.
-func (s *Store) edit(address string, change func(*record)) error {
-	a, err := canonical(address)
-	if err != nil {
-		return err
-	}
+func (s *Store) edit(address pumpauth.Address, change func(*record)) error {
+	a := address.String()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.update(func(records map[string]record, _ *string) error {
@@ -479,14 +461,11 @@ func (s *Store) edit(address string, change func(*record)) error {
 // Forget removes the account at address and every secret of it: from the
 // preferences, from the backup, and from any damaged copy of the settings
 // file kept aside (such a copy is deleted). An unknown account is no error.
-func (s *Store) Forget(address string) error {
-	a, err := canonical(address)
-	if err != nil {
-		return err
-	}
+func (s *Store) Forget(address pumpauth.Address) error {
+	a := address.String()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	err = s.update(func(records map[string]record, current *string) error {
+	err := s.update(func(records map[string]record, current *string) error {
 		delete(records, a)
 		if *current == a {
 			*current = ""

@@ -35,21 +35,21 @@ func TestStoreOperations(t *testing.T) {
 		{
 			name: "registration saved alone",
 			do: func(t *testing.T, s *Store) {
-				must(t, s.SaveRegistration(alice, client("alice"), pumpauth.Endpoints{Base: "https://pump.example"}, false))
+				must(t, s.SaveRegistration(parsed(alice), client("alice"), pumpauth.Endpoints{Base: "https://pump.example"}))
 			},
 			want: []Account{aliceRegistered},
 		},
 		{
 			name: "any address form is stored canonical",
 			do: func(t *testing.T, s *Store) {
-				must(t, s.SaveRegistration(" acct:alice@PUMP.example ", client("alice"), pumpauth.Endpoints{Base: "https://pump.example"}, false))
+				must(t, s.SaveRegistration(parsed(" acct:alice@PUMP.example "), client("alice"), pumpauth.Endpoints{Base: "https://pump.example"}))
 			},
 			want: []Account{aliceRegistered},
 		},
 		{
 			name: "plain http allowed",
 			do: func(t *testing.T, s *Store) {
-				must(t, s.SaveRegistration(alice, client("alice"), pumpauth.Endpoints{Base: "http://pump.example"}, true))
+				must(t, s.SaveRegistration(parsedPlain(alice), client("alice"), pumpauth.Endpoints{Base: "http://pump.example"}))
 			},
 			want: []Account{func() Account {
 				a := aliceRegistered
@@ -60,8 +60,8 @@ func TestStoreOperations(t *testing.T) {
 		{
 			name: "base URL kept when not known yet",
 			do: func(t *testing.T, s *Store) {
-				must(t, s.SaveRegistration(alice, client("alice"), pumpauth.Endpoints{Base: "https://pump.example"}, false))
-				must(t, s.SaveRegistration(alice, client("alice"), pumpauth.Endpoints{}, false))
+				must(t, s.SaveRegistration(parsed(alice), client("alice"), pumpauth.Endpoints{Base: "https://pump.example"}))
+				must(t, s.SaveRegistration(parsed(alice), client("alice"), pumpauth.Endpoints{}))
 			},
 			want: []Account{aliceRegistered},
 		},
@@ -74,7 +74,7 @@ func TestStoreOperations(t *testing.T) {
 			name: "registration again with the same key keeps the token",
 			do: func(t *testing.T, s *Store) {
 				connect(t, s, "alice")
-				must(t, s.SaveRegistration(alice, client("alice"), pumpauth.Endpoints{Base: "https://pump.example"}, false))
+				must(t, s.SaveRegistration(parsed(alice), client("alice"), pumpauth.Endpoints{Base: "https://pump.example"}))
 			},
 			want: []Account{aliceConnected}, current: alice,
 		},
@@ -84,7 +84,7 @@ func TestStoreOperations(t *testing.T) {
 				connect(t, s, "alice")
 				c := client("alice")
 				c.Key, c.Secret, c.ExpiresAt = "key-2", "client-secret-2", time.Time{}
-				must(t, s.SaveRegistration(alice, c, pumpauth.Endpoints{Base: "https://pump.example"}, false))
+				must(t, s.SaveRegistration(parsed(alice), c, pumpauth.Endpoints{Base: "https://pump.example"}))
 			},
 			want: []Account{func() Account {
 				a := aliceConnected
@@ -98,7 +98,7 @@ func TestStoreOperations(t *testing.T) {
 			name: "ClearToken keeps the registration",
 			do: func(t *testing.T, s *Store) {
 				connect(t, s, "alice")
-				must(t, s.ClearToken(alice))
+				must(t, s.ClearToken(parsed(alice)))
 			},
 			want: []Account{func() Account {
 				a := aliceConnected
@@ -111,7 +111,7 @@ func TestStoreOperations(t *testing.T) {
 			name: "ClearClient drops the registration and the token",
 			do: func(t *testing.T, s *Store) {
 				connect(t, s, "alice")
-				must(t, s.ClearClient(alice))
+				must(t, s.ClearClient(parsed(alice)))
 			},
 			want: []Account{func() Account {
 				a := aliceConnected
@@ -125,16 +125,16 @@ func TestStoreOperations(t *testing.T) {
 			name: "Forget removes the account and the current choice",
 			do: func(t *testing.T, s *Store) {
 				connect(t, s, "alice")
-				must(t, s.Forget(alice))
+				must(t, s.Forget(parsed(alice)))
 			},
 			want: []Account{},
 		},
 		{
 			name: "unknown accounts: clearing and forgetting do nothing",
 			do: func(t *testing.T, s *Store) {
-				must(t, s.ClearToken(bob))
-				must(t, s.ClearClient(bob))
-				must(t, s.Forget(bob))
+				must(t, s.ClearToken(parsed(bob)))
+				must(t, s.ClearClient(parsed(bob)))
+				must(t, s.Forget(parsed(bob)))
 			},
 			want: []Account{},
 		},
@@ -143,7 +143,7 @@ func TestStoreOperations(t *testing.T) {
 			do: func(t *testing.T, s *Store) {
 				connect(t, s, "bob")
 				connect(t, s, "alice")
-				must(t, s.SetCurrent(bob))
+				must(t, s.SetCurrent(parsed(bob)))
 			},
 			want: []Account{aliceConnected, func() Account {
 				a := aliceConnected
@@ -158,15 +158,15 @@ func TestStoreOperations(t *testing.T) {
 			name: "no current account",
 			do: func(t *testing.T, s *Store) {
 				connect(t, s, "alice")
-				must(t, s.SetCurrent(""))
+				must(t, s.SetCurrent(parsed("")))
 			},
 			want: []Account{aliceConnected},
 		},
 		{
 			name: "display name falls back to the nickname",
 			do: func(t *testing.T, s *Store) {
-				must(t, s.SaveRegistration(alice, client("alice"), pumpauth.Endpoints{Base: "https://pump.example"}, false))
-				must(t, s.SaveToken(alice, token("alice"), pumpauth.Profile{PreferredUsername: "alice"}))
+				must(t, s.SaveRegistration(parsed(alice), client("alice"), pumpauth.Endpoints{Base: "https://pump.example"}))
+				must(t, s.SaveToken(parsed(alice), token("alice"), pumpauth.Profile{PreferredUsername: "alice"}))
 			},
 			want: []Account{func() Account {
 				a := aliceConnected
@@ -195,7 +195,7 @@ func checkAccounts(t *testing.T, which string, s *Store, want []Account, current
 		t.Errorf("%s: Accounts()\n got %+v\nwant %+v", which, got, want)
 	}
 	for _, w := range want {
-		if a, ok := s.Account(w.Address); !ok || !a.equal(w) {
+		if a, ok := s.Account(parsed(w.Address)); !ok || !a.equal(w) {
 			t.Errorf("%s: Account(%q) = %+v, %v", which, w.Address, a, ok)
 		}
 	}
@@ -221,21 +221,21 @@ func TestStoreErrors(t *testing.T) {
 		do   func(s *Store) error
 		want error // nil: any error
 	}{
-		{"token for an unregistered account", func(s *Store) error { return s.SaveToken(bob, token("bob"), profile("bob")) }, ErrUnknownAccount},
-		{"current account unknown", func(s *Store) error { return s.SetCurrent(bob) }, ErrUnknownAccount},
+		{"token for an unregistered account", func(s *Store) error { return s.SaveToken(parsed(bob), token("bob"), profile("bob")) }, ErrUnknownAccount},
+		{"current account unknown", func(s *Store) error { return s.SetCurrent(parsed(bob)) }, ErrUnknownAccount},
 		{"invalid address", func(s *Store) error {
-			return s.SaveRegistration("not an address", client("x"), pumpauth.Endpoints{}, false)
+			return s.SaveRegistration(parsed("not an address"), client("x"), pumpauth.Endpoints{})
 		}, pumpauth.ErrInvalidWebfinger},
-		{"invalid address to forget", func(s *Store) error { return s.Forget("@") }, pumpauth.ErrInvalidWebfinger},
+		{"token for no address (the zero Address)", func(s *Store) error { return s.SaveToken(pumpauth.Address{}, token("x"), profile("x")) }, pumpauth.ErrInvalidWebfinger},
 		{"registration without a key", func(s *Store) error {
-			return s.SaveRegistration(alice, pumpauth.Client{}, pumpauth.Endpoints{}, false)
+			return s.SaveRegistration(parsed(alice), pumpauth.Client{}, pumpauth.Endpoints{})
 		}, nil},
-		{"empty token", func(s *Store) error { return s.SaveToken(alice, pumpauth.Token{}, profile("alice")) }, nil},
+		{"empty token", func(s *Store) error { return s.SaveToken(parsed(alice), pumpauth.Token{}, profile("alice")) }, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := openStore(t, memPrefs(t), "")
-			must(t, s.SaveRegistration(alice, client("alice"), pumpauth.Endpoints{Base: "https://pump.example"}, false))
+			must(t, s.SaveRegistration(parsed(alice), client("alice"), pumpauth.Endpoints{Base: "https://pump.example"}))
 			err := tt.do(s)
 			if err == nil || (tt.want != nil && !errors.Is(err, tt.want)) {
 				t.Fatalf("got error %v, want %v", err, tt.want)
@@ -272,11 +272,11 @@ func TestNoSecretRemains(t *testing.T) {
 		kept  []string // and those that must stay
 		still bool     // alice is still stored
 	}{
-		{"ClearToken", func(s *Store) error { return s.ClearToken(alice) },
+		{"ClearToken", func(s *Store) error { return s.ClearToken(parsed(alice)) },
 			[]string{"token-secret-alice", "token-alice"}, []string{"client-secret-alice"}, true},
-		{"ClearClient", func(s *Store) error { return s.ClearClient(alice) },
+		{"ClearClient", func(s *Store) error { return s.ClearClient(parsed(alice)) },
 			secretsOf("alice"), nil, true},
-		{"Forget", func(s *Store) error { return s.Forget(alice) },
+		{"Forget", func(s *Store) error { return s.Forget(parsed(alice)) },
 			append(secretsOf("alice"), alice), nil, false},
 	}
 	for _, tt := range tests {
@@ -294,7 +294,7 @@ func TestNoSecretRemains(t *testing.T) {
 					t.Errorf("preferences lost %q", k)
 				}
 			}
-			if _, ok := s.Account(alice); ok != tt.still {
+			if _, ok := s.Account(parsed(alice)); ok != tt.still {
 				t.Errorf("Account(alice) present = %v, want %v", ok, tt.still)
 			}
 		})
@@ -307,12 +307,12 @@ func TestSchemaVersionWritten(t *testing.T) {
 	if v := prefs.Int(keySchema); v != 0 {
 		t.Errorf("schema written before any change: %d", v)
 	}
-	must(t, s.SaveRegistration(alice, client("alice"), pumpauth.Endpoints{}, false))
+	must(t, s.SaveRegistration(parsed(alice), client("alice"), pumpauth.Endpoints{}))
 	if v := prefs.Int(keySchema); v != SchemaVersion {
 		t.Errorf("schema = %d, want %d", v, SchemaVersion)
 	}
 	r1 := prefs.Int(keyRevision)
-	must(t, s.SaveToken(alice, token("alice"), profile("alice")))
+	must(t, s.SaveToken(parsed(alice), token("alice"), profile("alice")))
 	if r2 := prefs.Int(keyRevision); r2 <= r1 {
 		t.Errorf("revision %d after %d: not bumped", r2, r1)
 	}
@@ -335,10 +335,10 @@ func TestConcurrentUse(t *testing.T) {
 	for _, n := range nicks {
 		wg.Go(func() {
 			addr := n + "@pump.example"
-			if err := s.SaveRegistration(addr, client(n), pumpauth.Endpoints{Base: "https://pump.example"}, false); err != nil {
+			if err := s.SaveRegistration(parsed(addr), client(n), pumpauth.Endpoints{Base: "https://pump.example"}); err != nil {
 				t.Error(err)
 			}
-			if err := s.SaveToken(addr, token(n), profile(n)); err != nil {
+			if err := s.SaveToken(parsed(addr), token(n), profile(n)); err != nil {
 				t.Error(err)
 			}
 			s.Accounts()
