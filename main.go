@@ -74,7 +74,7 @@ func main() {
 		defer server.Close()
 		// The demo server lives only as long as this run: start fresh.
 		for _, acct := range store.Accounts() {
-			_ = store.Forget(acct.Address)
+			_ = store.Forget(acct.Addr())
 		}
 		opts.DemoAddress = server.Address()
 	}

@@ -15,17 +15,17 @@ type AccountStore interface {
 	Notice() string
 	// Accounts are all stored accounts, sorted by address.
 	Accounts() []Account
-	Account(address string) (Account, bool)
+	Account(address pumpauth.Address) (Account, bool)
 	Current() (Account, bool)
-	SetCurrent(address string) error
+	SetCurrent(address pumpauth.Address) error
 	// SaveRegistration keeps the client credentials; called as soon as
 	// Register returns, before the browser opens.
-	SaveRegistration(address string, c pumpauth.Client, e pumpauth.Endpoints, plainHTTP bool) error
+	SaveRegistration(address pumpauth.Address, c pumpauth.Client, e pumpauth.Endpoints) error
 	// SaveToken keeps the access token and the profile and makes the account current.
-	SaveToken(address string, t pumpauth.Token, p pumpauth.Profile) error
-	ClearToken(address string) error
-	ClearClient(address string) error
-	Forget(address string) error
+	SaveToken(address pumpauth.Address, t pumpauth.Token, p pumpauth.Profile) error
+	ClearToken(address pumpauth.Address) error
+	ClearClient(address pumpauth.Address) error
+	Forget(address pumpauth.Address) error
 }
 
 // Account is one stored pump.io account.

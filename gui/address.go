@@ -8,9 +8,19 @@ import (
 	"github.com/pumpconnect/pumpconnect/pumpauth"
 )
 
-// addressScreen asks for the pump.io address: the first screen.
+// addressActions are what the address screen reports.
+type addressActions struct {
+	connect func(pumpauth.Address) // a checked address, with the plain-http choice
+	open    func(Account)          // a saved account
+	forget  func(Account)
+	focus   func(fyne.Focusable) // gives the field the focus back after a refusal
+}
+
+// addressScreen asks for the pump.io address: the first screen. It parses
+// what is typed, once, into a pumpauth.Address.
 type addressScreen struct {
-	u            *UI
+	act          addressActions
+	escape       func()
 	title        *widget.Label
 	label        *widget.Label
 	entry        *keyEntry
@@ -21,15 +31,15 @@ type addressScreen struct {
 	advanced     *widget.Accordion
 	connect      *keyButton
 	savedTitle   *widget.Label
-	saved        *fyne.Container // one row per stored account: address, Open, Forget
+	saved        *fyne.Container // one row per stored account: name, Open, Forget
 	content      fyne.CanvasObject
 }
 
-func newAddressScreen(u *UI) *addressScreen {
-	s := &addressScreen{u: u}
+func newAddressScreen(escape func(), act addressActions) *addressScreen {
+	s := &addressScreen{act: act, escape: escape}
 	s.title = newTitle("Connect your pump.io account")
 	s.label = &widget.Label{Text: "Your pump.io address", TextStyle: fyne.TextStyle{Bold: true}}
-	s.entry = newKeyEntry("alice@pump.example", u.escape)
+	s.entry = newKeyEntry("alice@pump.example", escape)
 	s.entry.OnSubmitted = func(string) { s.onConnect() }
 	s.entry.OnChanged = s.onChanged
 	s.hint = newText("It's your user name and your server, as in alice@pump.example — you'll find it on your profile page. Press Enter, then approve in your browser.")
@@ -41,7 +51,7 @@ func newAddressScreen(u *UI) *addressScreen {
 	s.plainWarning.Importance = widget.WarningImportance
 	s.advanced = widget.NewAccordion(widget.NewAccordionItem("Advanced",
 		container.NewVBox(s.plainHTTP, s.plainWarning)))
-	s.connect = newKeyButton("Connect", widget.HighImportance, s.onConnect, u.escape)
+	s.connect = newKeyButton("Connect", widget.HighImportance, s.onConnect, escape)
 	s.savedTitle = &widget.Label{Text: "Saved on this computer", TextStyle: fyne.TextStyle{Bold: true}}
 	s.saved = container.NewVBox()
 	// The saved accounts scroll on their own below the field, so the field,
@@ -52,37 +62,34 @@ func newAddressScreen(u *UI) *addressScreen {
 	return s
 }
 
-// showAddress shows the address screen with address typed in and, when
-// problem is not empty, that message under the field.
-func (u *UI) showAddress(address string, plainHTTP bool, problem string) {
-	u.abort()
-	s := u.address
+// show fills the screen: typed in the field (with the plain-http choice),
+// problem under it when not empty, and the saved accounts.
+func (s *addressScreen) show(typed string, plainHTTP bool, problem string, accounts []Account) view {
 	s.entry.OnChanged = nil
-	s.entry.SetText(address)
+	s.entry.SetText(typed)
 	s.entry.OnChanged = s.onChanged
-	s.entry.CursorColumn = len([]rune(address))
+	s.entry.CursorColumn = len([]rune(typed))
 	s.plainHTTP.SetChecked(plainHTTP)
 	if plainHTTP {
 		s.advanced.Open(0)
 	}
 	s.setProblem(problem)
-	s.listSaved()
-	u.show(screenAddress, s.content, s.entry, s.onConnect, nil)
+	s.listSaved(accounts)
+	return view{name: screenAddress, content: s.content, focus: s.entry, onEnter: s.onConnect}
 }
 
 // listSaved shows the stored accounts, so any of them can be opened again
 // or forgotten (with every secret of it), not only the current one.
-func (s *addressScreen) listSaved() {
+func (s *addressScreen) listSaved(accounts []Account) {
 	s.saved.RemoveAll()
-	accounts := s.u.store.Accounts()
 	for _, acct := range accounts {
 		name := acct.Address
 		if acct.DisplayName != "" {
 			name = acct.DisplayName + " (" + acct.Address + ")"
 		}
 		label := &widget.Label{Text: name, Truncation: fyne.TextTruncateEllipsis}
-		open := newKeyButton("Open", widget.LowImportance, func() { s.onOpenSaved(acct) }, s.u.escape)
-		forget := newKeyButton("Forget", widget.LowImportance, func() { s.u.confirmForget(acct.Address) }, s.u.escape)
+		open := newKeyButton("Open", widget.LowImportance, func() { s.act.open(acct) }, s.escape)
+		forget := newKeyButton("Forget", widget.LowImportance, func() { s.act.forget(acct) }, s.escape)
 		s.saved.Add(container.NewBorder(nil, nil, nil, container.NewHBox(open, forget), label))
 	}
 	if len(accounts) == 0 {
@@ -94,20 +101,6 @@ func (s *addressScreen) listSaved() {
 		s.hint.Hide()
 	}
 	s.saved.Refresh()
-}
-
-// onOpenSaved reconnects a stored account, or connects it again when it
-// has no permission yet.
-func (s *addressScreen) onOpenSaved(acct Account) {
-	if !acct.HasToken() {
-		s.u.connect(acct.Address, acct.PlainHTTP)
-		return
-	}
-	if err := s.u.store.SetCurrent(acct.Address); err != nil {
-		s.setProblem(Explain(storeError(err)))
-		return
-	}
-	s.u.reconnect(acct)
 }
 
 func (s *addressScreen) setProblem(msg string) {
@@ -132,14 +125,17 @@ func (s *addressScreen) onChanged(text string) {
 	}
 }
 
-// onConnect checks the address and starts connecting.
+// onConnect checks the address and reports it.
 func (s *addressScreen) onConnect() {
 	addr, err := pumpauth.ParseAddress(s.entry.Text)
 	if err != nil {
 		s.setProblem(Explain(err))
-		s.u.win.Canvas().Focus(s.entry)
+		if s.act.focus != nil {
+			s.act.focus(s.entry)
+		}
 		return
 	}
 	s.setProblem("")
-	s.u.connect(addr, s.plainHTTP.Checked)
+	addr.PlainHTTP = s.plainHTTP.Checked
+	s.act.connect(addr)
 }

@@ -7,10 +7,17 @@ import (
 	"github.com/pumpconnect/pumpconnect/pumpauth"
 )
 
+// approveActions are what the approve screen reports.
+type approveActions struct {
+	copy      func(link string) // to the clipboard
+	enterCode func()
+	cancel    func()
+}
+
 // approveScreen waits while the person approves in their browser; the
 // loopback callback ends it by itself.
 type approveScreen struct {
-	u          *UI
+	act        approveActions
 	title      *widget.Label
 	text       *widget.Label
 	bar        *widget.ProgressBarInfinite
@@ -20,11 +27,6 @@ type approveScreen struct {
 	codeButton *keyButton    // "Enter a code instead"
 	cancel     *keyButton
 	content    fyne.CanvasObject
-
-	// the flow this screen belongs to
-	pump      *pumpauth.Pump
-	address   string
-	plainHTTP bool
 }
 
 // The Copy link button's label, before and after it was pressed.
@@ -33,17 +35,17 @@ const (
 	linkCopiedText = "Link copied"
 )
 
-func newApproveScreen(u *UI) *approveScreen {
-	s := &approveScreen{u: u}
+func newApproveScreen(escape func(), act approveActions) *approveScreen {
+	s := &approveScreen{act: act}
 	s.title = newTitle("Approve in your browser")
 	s.text = newText("")
 	s.bar = widget.NewProgressBarInfinite()
 	s.bar.Stop()
 	s.linkIntro = newText("No browser opened? Copy this link into it. Browser on another computer? Enter a code instead.")
 	s.link = &widget.Label{Wrapping: fyne.TextWrapBreak, Selectable: true, Truncation: fyne.TextTruncateOff}
-	s.copyLink = newKeyButton(copyLinkText, widget.MediumImportance, s.onCopyLink, u.escape)
-	s.codeButton = newKeyButton("Enter a code instead", widget.LowImportance, s.onEnterCode, u.escape)
-	s.cancel = newKeyButton("Cancel", widget.MediumImportance, s.onCancel, u.escape)
+	s.copyLink = newKeyButton(copyLinkText, widget.MediumImportance, s.onCopyLink, escape)
+	s.codeButton = newKeyButton("Enter a code instead", widget.LowImportance, act.enterCode, escape)
+	s.cancel = newKeyButton("Cancel", widget.MediumImportance, act.cancel, escape)
 	// The buttons sit below the scrolling text, so they show at any window size.
 	s.content = page(s.title,
 		[]fyne.CanvasObject{s.text, s.bar, s.linkIntro, s.link},
@@ -51,15 +53,13 @@ func newApproveScreen(u *UI) *approveScreen {
 	return s
 }
 
-// showApprove shows the approval screen for link, opened in the browser.
-func (u *UI) showApprove(p *pumpauth.Pump, address string, plainHTTP bool, link string) {
-	s := u.approve
-	s.pump, s.address, s.plainHTTP = p, address, plainHTTP
-	s.text.SetText("Your browser is open on " + hostOf(address) + ". Log in if asked, then press Authorize. Pump Connect will continue by itself.")
+// show fills in the server and the link, opened in the browser.
+func (s *approveScreen) show(addr pumpauth.Address, link string) view {
+	s.text.SetText("Your browser is open on " + addr.HostPort() + ". Log in if asked, then press Authorize. Pump Connect will continue by itself.")
 	s.link.SetText(link)
 	s.copyLink.SetText(copyLinkText)
 	s.bar.Start()
-	u.show(screenApprove, s.content, nil, nil, s.onCancel)
+	return view{name: screenApprove, content: s.content, onEscape: s.act.cancel, leave: s.bar.Stop}
 }
 
 // browserFailed says so when the browser could not be opened.
@@ -68,14 +68,6 @@ func (s *approveScreen) browserFailed() {
 }
 
 func (s *approveScreen) onCopyLink() {
-	s.u.app.Clipboard().SetContent(s.link.Text)
+	s.act.copy(s.link.Text)
 	s.copyLink.SetText(linkCopiedText)
-}
-
-func (s *approveScreen) onEnterCode() {
-	s.u.enterCode(s.pump, s.address, s.plainHTTP)
-}
-
-func (s *approveScreen) onCancel() {
-	s.u.showAddress(s.address, s.plainHTTP, "")
 }

@@ -21,8 +21,9 @@ import (
 const maxAvatarSide = 2048
 
 // avatarClient signs requests to the account's own server (private
-// pictures need it) and sends plain requests elsewhere.
-func (u *UI) avatarClient(p *pumpauth.Pump, link string) *http.Client {
+// pictures need it) and sends plain requests elsewhere, with plain (the
+// app's client; nil for a default one).
+func avatarClient(p *pumpauth.Pump, plain *http.Client, link string) *http.Client {
 	if p != nil && sameOrigin(link, p.BaseURL()) {
 		c := *p.HTTPClient()
 		c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
@@ -33,8 +34,8 @@ func (u *UI) avatarClient(p *pumpauth.Pump, link string) *http.Client {
 		}
 		return &c
 	}
-	if u.opts.HTTPClient != nil {
-		return u.opts.HTTPClient
+	if plain != nil {
+		return plain
 	}
 	return &http.Client{Timeout: 30 * time.Second}
 }

@@ -7,10 +7,17 @@ import (
 	"github.com/pumpconnect/pumpconnect/pumpauth"
 )
 
+// codeActions are what the code screen reports.
+type codeActions struct {
+	copy   func(link string) // to the clipboard
+	open   func(link string) // in the browser
+	cancel func()
+}
+
 // codeScreen is the copy-paste fallback: for a browser on another
 // computer, the person opens the link there and pastes the code back.
 type codeScreen struct {
-	u        *UI
+	act      codeActions
 	title    *widget.Label
 	text     *widget.Label
 	link     *widget.Label
@@ -23,26 +30,25 @@ type codeScreen struct {
 	cancel   *keyButton
 	content  fyne.CanvasObject
 
-	address   string
-	plainHTTP bool
-	codes     chan<- string // where a checked code goes; nil while none is awaited
+	host  string        // the server, for "Checking the code with …"
+	codes chan<- string // where a checked code goes; nil while none is awaited
 }
 
-func newCodeScreen(u *UI) *codeScreen {
-	s := &codeScreen{u: u}
+func newCodeScreen(escape func(), act codeActions) *codeScreen {
+	s := &codeScreen{act: act}
 	s.title = newTitle("Enter the code from your browser")
 	s.text = newText("Open this link in a browser, log in if asked and press Authorize. Then copy the code the page shows and paste it below.")
 	s.link = &widget.Label{Wrapping: fyne.TextWrapBreak, Selectable: true}
-	s.copyLink = newKeyButton(copyLinkText, widget.MediumImportance, s.onCopyLink, u.escape)
-	s.openLink = newKeyButton("Open in browser", widget.MediumImportance, s.onOpenLink, u.escape)
+	s.copyLink = newKeyButton(copyLinkText, widget.MediumImportance, s.onCopyLink, escape)
+	s.openLink = newKeyButton("Open in browser", widget.MediumImportance, func() { act.open(s.link.Text) }, escape)
 	s.label = &widget.Label{Text: "Code", TextStyle: fyne.TextStyle{Bold: true}}
-	s.entry = newKeyEntry("Paste the code here", u.escape)
+	s.entry = newKeyEntry("Paste the code here", escape)
 	s.entry.OnSubmitted = func(string) { s.onSubmit() }
 	s.problem = newText("")
 	s.problem.Importance = widget.DangerImportance
 	s.problem.Hide()
-	s.submit = newKeyButton("Continue", widget.HighImportance, s.onSubmit, u.escape)
-	s.cancel = newKeyButton("Cancel", widget.MediumImportance, s.onCancel, u.escape)
+	s.submit = newKeyButton("Continue", widget.HighImportance, s.onSubmit, escape)
+	s.cancel = newKeyButton("Cancel", widget.MediumImportance, act.cancel, escape)
 	// A problem takes the place of the instructions (it says what to do),
 	// and the buttons sit below the scrolling text: both show at any size.
 	s.content = page(s.title,
@@ -51,21 +57,20 @@ func newCodeScreen(u *UI) *codeScreen {
 	return s
 }
 
-// showCode shows the code screen while the link is being fetched.
-func (u *UI) showCode(address string, plainHTTP bool) {
-	s := u.code
-	s.address, s.plainHTTP, s.codes = address, plainHTTP, nil
+// show empties the screen while the link is being fetched from addr's server.
+func (s *codeScreen) show(addr pumpauth.Address) view {
+	s.host, s.codes = addr.HostPort(), nil
 	s.setLink("")
-	s.link.SetText("Asking " + hostOf(address) + " for a link…")
+	s.link.SetText("Asking " + s.host + " for a link…")
 	s.entry.SetText("")
 	s.setProblem("")
 	s.copyLink.SetText(copyLinkText)
-	u.show(screenCode, s.content, s.entry, s.onSubmit, s.onCancel)
+	return view{name: screenCode, content: s.content, focus: s.entry, onEnter: s.onSubmit, onEscape: s.act.cancel}
 }
 
 // ready shows link and waits for a code, which goes to codes; problem,
 // when not empty, says why the last code was refused.
-func (s *codeScreen) ready(link string, codes chan<- string, problem string) {
+func (s *codeScreen) ready(link, problem string, codes chan<- string) {
 	s.codes = codes
 	s.setLink(link)
 	s.setProblem(problem)
@@ -74,7 +79,6 @@ func (s *codeScreen) ready(link string, codes chan<- string, problem string) {
 	if problem != "" {
 		s.entry.SetText("")
 	}
-	s.u.win.Canvas().Focus(s.entry)
 }
 
 func (s *codeScreen) setLink(link string) {
@@ -114,22 +118,12 @@ func (s *codeScreen) onSubmit() {
 	s.entry.Disable()
 	s.submit.Disable()
 	s.copyLink.SetText(copyLinkText)
-	s.link.SetText("Checking the code with " + hostOf(s.address) + "…")
+	s.link.SetText("Checking the code with " + s.host + "…")
 	s.copyLink.Disable()
 	s.openLink.Disable()
 }
 
 func (s *codeScreen) onCopyLink() {
-	s.u.app.Clipboard().SetContent(s.link.Text)
+	s.act.copy(s.link.Text)
 	s.copyLink.SetText(linkCopiedText)
-}
-
-func (s *codeScreen) onOpenLink() {
-	link := s.link.Text
-	open := s.u.opts.OpenURL
-	go open(link) //nolint:errcheck // the link is on screen to copy if no browser opens
-}
-
-func (s *codeScreen) onCancel() {
-	s.u.showAddress(s.address, s.plainHTTP, "")
 }

@@ -55,9 +55,9 @@ var explanations = []struct {
 // explainFor is Explain for an error met while talking to address's
 // server: a server on this computer that does not answer is not a matter
 // of the internet connection.
-func explainFor(address string, err error) string {
-	if errors.Is(err, pumpauth.ErrUnreachable) && onThisComputer(address) {
-		return "Nothing is answering at " + hostOf(address) + " on this computer. Check that the pump.io server is running, then try again."
+func explainFor(addr pumpauth.Address, err error) string {
+	if errors.Is(err, pumpauth.ErrUnreachable) && addr.IsLoopback() {
+		return "Nothing is answering at " + addr.HostPort() + " on this computer. Check that the pump.io server is running, then try again."
 	}
 	return Explain(err)
 }
@@ -87,19 +87,14 @@ func Explain(err error) string {
 }
 
 // addressProblem makes ParseAddress's reason into a sentence:
-// "invalid pump.io address: the user name before the @ is missing" →
-// "The user name before the @ is missing. Check the address."
+// "the user name before the @ is missing" → "The user name before the @ is
+// missing."
 func addressProblem(err error) string {
-	msg := err.Error()
-	if i := strings.LastIndex(msg, pumpauth.ErrInvalidWebfinger.Error()+": "); i >= 0 {
-		msg = msg[i+len(pumpauth.ErrInvalidWebfinger.Error())+2:]
-	} else {
+	var ae *pumpauth.AddressError
+	if !errors.As(err, &ae) || strings.TrimSpace(ae.Reason) == "" {
 		return "This isn't a pump.io address. It looks like alice@pump.example."
 	}
-	msg = strings.TrimSpace(msg)
-	if msg == "" {
-		return "This isn't a pump.io address. It looks like alice@pump.example."
-	}
+	msg := strings.TrimSpace(ae.Reason)
 	r, n := utf8.DecodeRuneInString(msg)
 	msg = string(unicode.ToUpper(r)) + msg[n:]
 	if !strings.HasSuffix(msg, ".") {

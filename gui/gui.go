@@ -1,21 +1,24 @@
 // Package gui is Pump Connect's window: one window, one screen at a time,
 // from "type your address" to "connected".
 //
-// Each screen is a struct whose widgets are fields and whose handlers are
-// methods; the UI moves between them. Network work (package pumpauth) runs
-// in goroutines, each belonging to one operation with its own context;
-// results come back to the UI goroutine through fyne.Do and are dropped if
-// the operation was cancelled or replaced meanwhile. Closing the window
-// cancels whatever runs.
+// The parts, in the way data moves:
+//   - the screens (address.go, progress.go, approve.go, code.go,
+//     connected.go, problem.go) are leaf views: each takes data to show and
+//     reports what the person asked for through callbacks; none knows the
+//     others, the store or the network;
+//   - UI (this file) is the window: it holds the screens, shows one at a
+//     time and wires their callbacks to the controller;
+//   - the controller (controller.go) holds no widget: it runs each
+//     connection as an attempt (attempt.go) against the store and pumpauth
+//     in goroutines, and tells the window what to show. Results come back
+//     through fyne.Do and are dropped when their attempt was cancelled or
+//     replaced. Closing the window cancels whatever runs.
 package gui
 
 import (
-	"context"
+	"image"
 	"image/color"
-	"net"
 	"net/http"
-	"net/netip"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -29,13 +32,13 @@ import (
 	"github.com/pumpconnect/pumpconnect/pumpauth"
 )
 
-// WindowSize is the window's size when it opens. The window can be resized
-// down to MinWindowSize, where every screen still shows its message and
+// windowSize is the window's size when it opens. The window can be resized
+// down to minWindowSize, where every screen still shows its message and
 // its buttons without scrolling.
-var WindowSize = fyne.NewSize(540, 460)
-
-// MinWindowSize is the smallest size of the window's content.
-var MinWindowSize = fyne.NewSize(460, 400)
+var (
+	windowSize    = fyne.NewSize(540, 460)
+	minWindowSize = fyne.NewSize(460, 400)
+)
 
 // Options configures the UI; the zero value is usable.
 type Options struct {
@@ -58,27 +61,18 @@ type Options struct {
 	PumpOptions []pumpauth.Option
 }
 
-// UI is Pump Connect's window content and the flows behind it. All its
-// fields are owned by the UI goroutine.
+// UI is Pump Connect's window. All its fields are owned by the UI goroutine.
 type UI struct {
 	app   fyne.App
 	win   fyne.Window
 	store AccountStore
-	opts  Options
+	ctl   *controller
 
-	root context.Context // cancelled when the window closes
-	stop context.CancelFunc
-	op   *operation // what runs now; nil when idle
-	seq  int
+	body    *fyne.Container // holds the current screen
+	screen  string          // name of the current screen, for tests and logs
+	current view
+	raiseFn func() // brings the window to the front
 
-	body     *fyne.Container // holds the current screen
-	screen   string          // name of the current screen, for tests and logs
-	onEscape func()          // the current screen's Cancel, or nil
-	onEnter  func()          // the current screen's default action, or nil
-	raise    func()          // brings the window to the front
-	do       func(func())    // runs a function on the UI goroutine (fyne.Do; tests queue)
-
-	header    *fyne.Container
 	address   *addressScreen
 	progress  *progressScreen
 	approve   *approveScreen
@@ -87,6 +81,16 @@ type UI struct {
 	problem   *problemScreen
 	notice    dialog.Dialog // the damaged-settings notice, if shown
 	confirm   *dialog.ConfirmDialog
+}
+
+// view is one screen as the window shows it: its name, its content, what
+// has the focus, what Enter and Escape do, and what to stop when it goes.
+type view struct {
+	name              string
+	content           fyne.CanvasObject
+	focus             fyne.Focusable
+	onEnter, onEscape func()
+	leave             func()
 }
 
 // Screen names.
@@ -101,8 +105,8 @@ const (
 	screenWrongAccount = "wrong-account"
 )
 
-// New builds the window's content on w (title, fixed size, keyboard
-// handling, close handling) without touching the network; call Start.
+// New builds the window's content on w (title, size, keyboard handling,
+// close handling) without touching the network; call Start.
 func New(a fyne.App, w fyne.Window, store AccountStore, opts Options) *UI {
 	if opts.AppName == "" {
 		opts.AppName = "Pump Connect"
@@ -116,45 +120,70 @@ func New(a fyne.App, w fyne.Window, store AccountStore, opts Options) *UI {
 	if opts.Icon == nil {
 		opts.Icon = theme.AccountIcon()
 	}
-	u := &UI{app: a, win: w, store: store, opts: opts, raise: w.RequestFocus, do: fyne.Do}
-	u.root, u.stop = context.WithCancel(context.Background())
+	u := &UI{app: a, win: w, store: store, raiseFn: w.RequestFocus}
+	u.ctl = newController(store, opts, u)
+	ctl := u.ctl
+	esc := u.escape
+	cancel := func() {
+		if ctl.cur != nil {
+			ctl.back(ctl.cur.addr)
+		} else {
+			ctl.anotherAccount()
+		}
+	}
+	copyText := func(s string) { a.Clipboard().SetContent(s) }
 
-	u.address = newAddressScreen(u)
-	u.progress = newProgressScreen(u)
-	u.approve = newApproveScreen(u)
-	u.code = newCodeScreen(u)
-	u.connected = newConnectedScreen(u)
-	u.problem = newProblemScreen(u)
+	u.address = newAddressScreen(esc, addressActions{
+		connect: ctl.connect,
+		open: func(acct Account) {
+			if msg := ctl.openSaved(acct); msg != "" {
+				u.address.setProblem(msg)
+			}
+		},
+		forget: func(acct Account) { u.confirmForget(acct.Addr()) },
+		focus:  w.Canvas().Focus,
+	})
+	u.progress = newProgressScreen(esc, cancel)
+	u.approve = newApproveScreen(esc, approveActions{
+		copy: copyText,
+		enterCode: func() {
+			if ctl.cur != nil {
+				ctl.enterCode(ctl.cur)
+			}
+		},
+		cancel: cancel,
+	})
+	u.code = newCodeScreen(esc, codeActions{
+		copy:   copyText,
+		open:   func(link string) { go opts.OpenURL(link) }, //nolint:errcheck // the link is on screen to copy if no browser opens
+		cancel: cancel,
+	})
+	u.connected = newConnectedScreen(esc, connectedActions{
+		another: ctl.anotherAccount,
+		forget:  func(addr pumpauth.Address) { u.confirmForget(addr) },
+	})
+	u.problem = newProblemScreen(esc)
 
 	icon := widget.NewIcon(opts.Icon)
 	iconBox := container.NewGridWrap(fyne.NewSquareSize(32), icon)
 	name := &widget.Label{Text: opts.AppName, TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText}
-	u.header = container.NewVBox(container.NewPadded(container.NewHBox(iconBox, name)), widget.NewSeparator())
+	header := container.NewVBox(container.NewPadded(container.NewHBox(iconBox, name)), widget.NewSeparator())
 	u.body = container.NewStack()
 
+	floor := canvas.NewRectangle(color.Transparent) // holds the window at minWindowSize or more
+	floor.SetMinSize(minWindowSize)
 	w.SetTitle(opts.AppName)
-	floor := canvas.NewRectangle(color.Transparent) // holds the window at MinWindowSize or more
-	floor.SetMinSize(MinWindowSize)
-	w.SetContent(container.NewStack(floor, container.NewBorder(u.header, nil, nil, nil, u.body)))
-	w.Resize(WindowSize)
+	w.SetContent(container.NewStack(floor, container.NewBorder(header, nil, nil, nil, u.body)))
+	w.Resize(windowSize)
 	w.SetOnClosed(u.Close)
 	w.Canvas().SetOnTypedKey(u.typedKey)
 	return u
 }
 
-// Start shows the first screen. With a stored current account it
-// reconnects in the background (the network is touched from a goroutine,
-// so Start returns at once); otherwise it asks for the address.
+// Start shows the first screen (reconnecting in the background when an
+// account is stored) and the damaged-settings notice, if any.
 func (u *UI) Start() {
-	acct, ok := u.store.Current()
-	switch {
-	case ok && acct.HasToken():
-		u.reconnect(acct)
-	case ok:
-		u.showAddress(acct.Address, acct.PlainHTTP, "")
-	default:
-		u.showAddress(u.opts.DemoAddress, false, "")
-	}
+	u.ctl.start()
 	if n := u.store.Notice(); n != "" {
 		u.notice = dialog.NewInformation("Your settings were repaired", n, u.win)
 		u.notice.Show()
@@ -162,57 +191,18 @@ func (u *UI) Start() {
 }
 
 // Close cancels whatever runs; the window calls it when it closes.
-func (u *UI) Close() {
-	u.abort()
-	u.stop()
-}
+func (u *UI) Close() { u.ctl.close() }
 
-// operation is one piece of network work; its results count only while
-// it is u.op.
-type operation struct {
-	ctx    context.Context
-	cancel context.CancelFunc
-}
-
-// begin cancels what runs and starts a new operation. UI goroutine only.
-func (u *UI) begin() *operation {
-	u.abort()
-	ctx, cancel := context.WithCancel(u.root)
-	u.op = &operation{ctx: ctx, cancel: cancel}
-	return u.op
-}
-
-// abort cancels what runs. UI goroutine only.
-func (u *UI) abort() {
-	if u.op != nil {
-		u.op.cancel()
-		u.op = nil
+// show makes v the visible screen, with its keyboard defaults.
+func (u *UI) show(v view) {
+	if u.current.leave != nil && u.current.name != v.name {
+		u.current.leave()
 	}
-}
-
-// post runs f on the UI goroutine if o is still the current operation.
-func (u *UI) post(o *operation, f func()) {
-	u.do(func() {
-		if u.op != o || o.ctx.Err() != nil {
-			return
-		}
-		f()
-	})
-}
-
-// show makes c the visible screen, with its keyboard defaults.
-func (u *UI) show(name string, c fyne.CanvasObject, focus fyne.Focusable, onEnter, onEscape func()) {
-	if u.screen == screenProgress && name != screenProgress {
-		u.progress.bar.Stop()
-	}
-	if u.screen == screenApprove && name != screenApprove {
-		u.approve.bar.Stop()
-	}
-	u.screen, u.onEnter, u.onEscape = name, onEnter, onEscape
-	u.body.Objects = []fyne.CanvasObject{c}
+	u.current, u.screen = v, v.name
+	u.body.Objects = []fyne.CanvasObject{v.content}
 	u.body.Refresh()
-	if focus != nil {
-		u.win.Canvas().Focus(focus)
+	if v.focus != nil {
+		u.win.Canvas().Focus(v.focus)
 	} else {
 		u.win.Canvas().Unfocus()
 	}
@@ -224,21 +214,68 @@ func (u *UI) typedKey(ev *fyne.KeyEvent) {
 	case fyne.KeyEscape:
 		u.escape()
 	case fyne.KeyReturn, fyne.KeyEnter:
-		if u.onEnter != nil {
-			u.onEnter()
+		if u.current.onEnter != nil {
+			u.current.onEnter()
 		}
 	}
 }
 
 // escape runs the current screen's Cancel, if it has one.
 func (u *UI) escape() {
-	if u.onEscape != nil {
-		u.onEscape()
+	if u.current.onEscape != nil {
+		u.current.onEscape()
 	}
 }
 
+// The screens interface, for the controller.
+
+func (u *UI) raise() { u.raiseFn() }
+
+func (u *UI) showAddress(typed string, plainHTTP bool, problem string) {
+	u.show(u.address.show(typed, plainHTTP, problem, u.store.Accounts()))
+}
+
+func (u *UI) showProgress(title, text string) { u.show(u.progress.show(title, text)) }
+
+func (u *UI) setProgressText(text string) { u.progress.text.SetText(text) }
+
+func (u *UI) showApprove(addr pumpauth.Address, link string) { u.show(u.approve.show(addr, link)) }
+
+func (u *UI) browserFailed() { u.approve.browserFailed() }
+
+func (u *UI) showCode(addr pumpauth.Address) { u.show(u.code.show(addr)) }
+
+func (u *UI) codeReady(link, problem string, codes chan<- string) {
+	u.code.ready(link, problem, codes)
+	u.win.Canvas().Focus(u.code.entry)
+}
+
+func (u *UI) showConnected(addr pumpauth.Address, prof pumpauth.Profile) {
+	u.show(u.connected.show(addr, prof))
+}
+
+func (u *UI) setAvatar(img image.Image) { u.connected.setAvatar(img) }
+
+func (u *UI) showProblem(p problem) { u.show(u.problem.show(p)) }
+
+// confirmForget asks before forgetting addr. UI goroutine.
+func (u *UI) confirmForget(addr pumpauth.Address) {
+	msg := "Pump Connect will remove the permission you gave it for " + addr.String() +
+		" from this computer. Your account on the server stays as it is. To use it here again, you'll connect and approve once more."
+	d := dialog.NewConfirm("Forget this account?", msg, func(ok bool) {
+		if ok {
+			u.ctl.forget(addr)
+		}
+	}, u.win)
+	d.SetConfirmText("Forget")
+	d.SetDismissText("Keep")
+	d.SetConfirmImportance(widget.DangerImportance)
+	u.confirm = d
+	d.Show()
+}
+
 // page lays out a screen: title, then the parts, scrolling if they ever
-// outgrow the fixed window; buttons go at the bottom.
+// outgrow the window; buttons go at the bottom, always in view.
 func page(title *widget.Label, parts []fyne.CanvasObject, buttons fyne.CanvasObject) fyne.CanvasObject {
 	box := container.NewVBox(append([]fyne.CanvasObject{title}, parts...)...)
 	scroll := container.NewVScroll(container.NewPadded(box))
@@ -254,28 +291,4 @@ func buttonRow(left []fyne.CanvasObject, right ...fyne.CanvasObject) fyne.Canvas
 	objs = append(objs, layout.NewSpacer())
 	objs = append(objs, right...)
 	return container.NewHBox(objs...)
-}
-
-// hostOf is the server part of an address, port included, for messages
-// ("pump.example", "127.0.0.1:31080", "[::1]:8000").
-func hostOf(address string) string {
-	if i := strings.LastIndexByte(address, '@'); i >= 0 {
-		return address[i+1:]
-	}
-	return address
-}
-
-// onThisComputer reports whether the address's server is this computer
-// (localhost or a loopback IP literal).
-func onThisComputer(address string) bool {
-	host := hostOf(address)
-	if h, _, err := net.SplitHostPort(host); err == nil {
-		host = h
-	}
-	host = strings.Trim(host, "[]")
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip, err := netip.ParseAddr(host)
-	return err == nil && ip.IsLoopback()
 }

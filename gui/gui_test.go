@@ -17,7 +17,7 @@ import (
 )
 
 func TestStart_AddressScreenFocused(t *testing.T) {
-	h := newHarness(t, newFakeStore(), Options{DemoAddress: "demo@127.0.0.1:8000"})
+	h := newHarness(t, newStore(t), Options{DemoAddress: "demo@127.0.0.1:8000"})
 	h.u.Start()
 	if h.u.screen != screenAddress {
 		t.Fatalf("screen %q, want address", h.u.screen)
@@ -49,7 +49,7 @@ func TestStart_AddressScreenFocused(t *testing.T) {
 }
 
 func TestAddress_InlineValidation(t *testing.T) {
-	h := newHarness(t, newFakeStore(), Options{})
+	h := newHarness(t, newStore(t), Options{})
 	h.u.Start()
 	s := h.u.address
 	tests := []struct{ typed, want string }{
@@ -80,7 +80,7 @@ func TestAddress_InlineValidation(t *testing.T) {
 
 func TestConnect_HappyPath(t *testing.T) {
 	s := newServer(t)
-	h := newHarness(t, newFakeStore(), Options{})
+	h := newHarness(t, newStore(t), Options{})
 	h.setBrowser(approvingBrowser(t, s))
 	h.u.Start()
 	addr := s.Address("alice")
@@ -132,7 +132,7 @@ func TestConnect_HappyPath(t *testing.T) {
 
 func TestConnect_ApproveScreen(t *testing.T) {
 	s := newServer(t)
-	h := newHarness(t, newFakeStore(), Options{})
+	h := newHarness(t, newStore(t), Options{})
 	h.u.Start()
 	h.submitAddress(s.Address("alice"))
 	link := h.nextLink()
@@ -158,7 +158,7 @@ func TestConnect_ApproveScreen(t *testing.T) {
 
 func TestConnect_BrowserDoesNotOpen(t *testing.T) {
 	s := newServer(t)
-	h := newHarness(t, newFakeStore(), Options{})
+	h := newHarness(t, newStore(t), Options{})
 	h.setBrowser(func(string) error { return &pumpauth.ResponseError{Op: "open", Kind: pumpauth.ErrUnreachable} })
 	h.u.Start()
 	h.submitAddress(s.Address("alice"))
@@ -218,12 +218,12 @@ func TestConnect_Errors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			addr, opts := tt.setup(t)
-			h := newHarness(t, newFakeStore(), opts)
+			h := newHarness(t, newStore(t), opts)
 			h.u.Start()
 			h.submitAddress(addr)
 			h.waitScreen(screenProblem)
 			p := h.u.problem
-			if want := explainFor(addr, tt.want); p.text.Text != want {
+			if want := explainFor(mustAddr(addr), tt.want); p.text.Text != want {
 				t.Errorf("text %q, want %q", p.text.Text, want)
 			}
 			if !strings.HasPrefix(p.title.Text, "Pump Connect couldn't connect to ") {
@@ -257,7 +257,7 @@ func TestConnect_Errors(t *testing.T) {
 func TestConnect_RetryAfterServerError(t *testing.T) {
 	s := newServer(t)
 	s.SetFault(pumptest.HostMeta, pumptest.Fault{Status: 503})
-	h := newHarness(t, newFakeStore(), Options{})
+	h := newHarness(t, newStore(t), Options{})
 	h.setBrowser(approvingBrowser(t, s))
 	h.u.Start()
 	h.submitAddress(s.Address("alice"))
@@ -271,7 +271,7 @@ func TestConnect_RetryAfterServerError(t *testing.T) {
 func TestConnect_WhoamiFailsAfterApproval(t *testing.T) {
 	s := newServer(t)
 	s.SetFault(pumptest.Whoami, pumptest.Fault{Status: 500})
-	h := newHarness(t, newFakeStore(), Options{})
+	h := newHarness(t, newStore(t), Options{})
 	h.setBrowser(approvingBrowser(t, s))
 	h.u.Start()
 	addr := s.Address("alice")
@@ -294,10 +294,10 @@ func TestConnect_WhoamiFailsAfterApproval(t *testing.T) {
 func TestConnect_HTTPSUnavailableOpensAdvanced(t *testing.T) {
 	// A plain-HTTP server reached by a name that is not loopback needs the
 	// Advanced check; simulate with a loopback server and a fake error.
-	h := newHarness(t, newFakeStore(), Options{})
+	h := newHarness(t, newStore(t), Options{})
 	h.u.Start()
-	o := h.u.begin()
-	h.u.fail(o, "alice@pump.example", false, &pumpauth.ResponseError{Op: "host-meta", Kind: pumpauth.ErrHTTPSUnavailable}, func() {})
+	o := h.u.ctl.begin(mustAddr("alice@pump.example"), func() {})
+	h.u.ctl.fail(o, &pumpauth.ResponseError{Op: "host-meta", Kind: pumpauth.ErrHTTPSUnavailable})
 	h.waitScreen(screenProblem)
 	if h.u.problem.primary.Text != "Change address" {
 		t.Errorf("primary %q: retrying cannot help here", h.u.problem.primary.Text)
@@ -313,7 +313,7 @@ func TestConnect_HTTPSUnavailableOpensAdvanced(t *testing.T) {
 
 func TestConnect_PlainHTTPOption(t *testing.T) {
 	s := newServer(t)
-	h := newHarness(t, newFakeStore(), Options{})
+	h := newHarness(t, newStore(t), Options{})
 	h.setBrowser(approvingBrowser(t, s))
 	h.u.Start()
 	test.Tap(h.u.address.plainHTTP)
@@ -328,13 +328,13 @@ func TestCancel_EachStep(t *testing.T) {
 	t.Run("contacting", func(t *testing.T) {
 		s := newServer(t)
 		s.SetFault(pumptest.HostMeta, pumptest.Fault{Delay: time.Minute})
-		h := newHarness(t, newFakeStore(), Options{})
+		h := newHarness(t, newStore(t), Options{})
 		h.u.Start()
 		h.submitAddress(s.Address("alice"))
 		if h.u.screen != screenProgress {
 			t.Fatalf("screen %q", h.u.screen)
 		}
-		o := h.u.op
+		o := h.u.ctl.cur
 		test.Tap(h.u.progress.cancel)
 		if h.u.screen != screenAddress || h.u.address.entry.Text != s.Address("alice") {
 			t.Fatalf("screen %q entry %q", h.u.screen, h.u.address.entry.Text)
@@ -347,7 +347,7 @@ func TestCancel_EachStep(t *testing.T) {
 			t.Fatal("the cancelled flow's context is alive")
 		}
 		ran := false
-		h.u.post(o, func() { ran = true })
+		h.u.ctl.post(o, func() { ran = true })
 		h.drain()
 		if ran {
 			t.Error("a cancelled flow's result reached the screen")
@@ -355,7 +355,7 @@ func TestCancel_EachStep(t *testing.T) {
 	})
 	t.Run("approve", func(t *testing.T) {
 		s := newServer(t)
-		h := newHarness(t, newFakeStore(), Options{})
+		h := newHarness(t, newStore(t), Options{})
 		h.u.Start()
 		addr := s.Address("alice")
 		h.submitAddress(addr)
@@ -376,7 +376,7 @@ func TestCancel_EachStep(t *testing.T) {
 	})
 	t.Run("code", func(t *testing.T) {
 		s := newServer(t)
-		h := newHarness(t, newFakeStore(), Options{})
+		h := newHarness(t, newStore(t), Options{})
 		h.u.Start()
 		h.submitAddress(s.Address("alice"))
 		h.waitScreen(screenApprove)
@@ -407,7 +407,7 @@ func TestEscape_Cancels(t *testing.T) {
 	esc := &fyne.KeyEvent{Name: fyne.KeyEscape}
 	s := newServer(t)
 	s.SetFault(pumptest.HostMeta, pumptest.Fault{Delay: time.Minute})
-	h := newHarness(t, newFakeStore(), Options{})
+	h := newHarness(t, newStore(t), Options{})
 	h.u.Start()
 	addr := s.Address("alice")
 
@@ -452,7 +452,7 @@ func TestEscape_Cancels(t *testing.T) {
 }
 
 func TestTabOrder_Address(t *testing.T) {
-	h := newHarness(t, newFakeStore(), Options{})
+	h := newHarness(t, newStore(t), Options{})
 	h.u.Start()
 	test.FocusNext(h.w.Canvas())
 	// After the entry comes the Advanced header (its button) or Connect;
@@ -477,7 +477,7 @@ func TestTabOrder_Address(t *testing.T) {
 
 func TestVerifierFallback(t *testing.T) {
 	s := newServer(t)
-	h := newHarness(t, newFakeStore(), Options{})
+	h := newHarness(t, newStore(t), Options{})
 	h.u.Start()
 	addr := s.Address("alice")
 	h.submitAddress(addr)
@@ -657,8 +657,8 @@ func TestReconnect_ClientGoneTokenKnown(t *testing.T) {
 	st := connectedStore(t, s)
 	addr := s.Address("alice")
 	a := st.get(addr)
-	st.SaveRegistration(addr, pumpauth.Client{Key: "unknownunknownunknown0", Secret: "s"}, a.Endpoints, false)
-	st.SaveToken(addr, a.PumpToken(), pumpauth.Profile{DisplayName: a.DisplayName})
+	st.SaveRegistration(mustAddr(addr), pumpauth.Client{Key: "unknownunknownunknown0", Secret: "s"}, a.Endpoints)
+	st.SaveToken(mustAddr(addr), a.PumpToken(), pumpauth.Profile{DisplayName: a.DisplayName})
 	h := newHarness(t, st, Options{})
 	h.setBrowser(approvingBrowser(t, s))
 	h.u.Start()
@@ -682,8 +682,8 @@ func TestReconnect_ClientGoneTokenKnown(t *testing.T) {
 func TestConnect_StaleRegistrationRegistersAgain(t *testing.T) {
 	s := newServer(t)
 	addr := s.Address("alice")
-	st := newFakeStore()
-	st.SaveRegistration(addr, pumpauth.Client{Key: "forgottenforgotten0000", Secret: "s"}, pumpauth.Endpoints{Base: s.URL}, false)
+	st := newStore(t)
+	st.SaveRegistration(mustAddr(addr), pumpauth.Client{Key: "forgottenforgotten0000", Secret: "s"}, pumpauth.Endpoints{Base: s.URL})
 	h := newHarness(t, st, Options{})
 	h.setBrowser(approvingBrowser(t, s))
 	h.u.Start()
@@ -740,9 +740,9 @@ func TestReconnect_UnreachableKeepsAccount(t *testing.T) {
 }
 
 func TestReconnect_RegisteredWithoutToken(t *testing.T) {
-	st := newFakeStore()
-	st.SaveRegistration("alice@pump.example", pumpauth.Client{Key: "k", Secret: "s"}, pumpauth.Endpoints{Base: "https://pump.example"}, true)
-	st.current = "alice@pump.example"
+	st := newStore(t)
+	st.SaveRegistration(plainAddr("alice@pump.example"), pumpauth.Client{Key: "k", Secret: "s"}, pumpauth.Endpoints{Base: "https://pump.example"})
+	st.SetCurrent(mustAddr("alice@pump.example"))
 	h := newHarness(t, st, Options{})
 	h.u.Start()
 	if h.u.screen != screenAddress || h.u.address.entry.Text != "alice@pump.example" || !h.u.address.plainHTTP.Checked {
@@ -752,7 +752,7 @@ func TestReconnect_RegisteredWithoutToken(t *testing.T) {
 
 func TestAuthorizationTimeout(t *testing.T) {
 	s := newServer(t)
-	h := newHarness(t, newFakeStore(), Options{PumpOptions: []pumpauth.Option{pumpauth.WithAuthorizationTimeout(300 * time.Millisecond)}})
+	h := newHarness(t, newStore(t), Options{PumpOptions: []pumpauth.Option{pumpauth.WithAuthorizationTimeout(300 * time.Millisecond)}})
 	h.u.Start()
 	h.submitAddress(s.Address("alice"))
 	link := h.nextLink()
@@ -776,13 +776,13 @@ func TestAuthorizationTimeout(t *testing.T) {
 
 func TestWindowCloseCancels(t *testing.T) {
 	s := newServer(t)
-	h := newHarness(t, newFakeStore(), Options{})
+	h := newHarness(t, newStore(t), Options{})
 	h.u.Start()
 	h.submitAddress(s.Address("alice"))
 	link := h.nextLink()
 	h.waitScreen(screenApprove)
 	h.w.Close()
-	if h.u.root.Err() == nil {
+	if h.u.ctl.root.Err() == nil {
 		t.Fatal("root context alive after close")
 	}
 	h.eventually("the listener to close", func() bool {
@@ -792,7 +792,7 @@ func TestWindowCloseCancels(t *testing.T) {
 }
 
 func TestNoticeShownOnce(t *testing.T) {
-	st := newFakeStore()
+	st := newStore(t)
 	st.notice = "Your settings file was damaged; Pump Connect kept what it could."
 	h := newHarness(t, st, Options{})
 	h.u.Start()
@@ -827,11 +827,11 @@ func TestConnected_ForgetAndAnother(t *testing.T) {
 	if h.u.screen != screenAddress || h.u.address.entry.Text != "" {
 		t.Fatalf("another: screen %q entry %q", h.u.screen, h.u.address.entry.Text)
 	}
-	if _, ok := st.Account(addr); !ok {
+	if _, ok := st.Account(mustAddr(addr)); !ok {
 		t.Fatal("Connect another account forgot the account")
 	}
 
-	h.u.reconnect(st.get(addr))
+	h.u.ctl.reconnect(st.get(addr))
 	h.waitScreen(screenConnected)
 	test.Tap(h.u.connected.forget)
 	top := h.w.Canvas().Overlays().Top()
@@ -859,7 +859,7 @@ func TestConnected_ForgetAndAnother(t *testing.T) {
 		t.Fatalf("dialog: explained %v keep %v forget %v", explained, cancel != nil, forget != nil)
 	}
 	test.Tap(cancel)
-	if _, ok := st.Account(addr); !ok || h.u.screen != screenConnected {
+	if _, ok := st.Account(mustAddr(addr)); !ok || h.u.screen != screenConnected {
 		t.Fatal("Keep forgot the account")
 	}
 	test.Tap(h.u.connected.forget)
@@ -868,7 +868,7 @@ func TestConnected_ForgetAndAnother(t *testing.T) {
 			test.Tap(b)
 		}
 	}
-	if _, ok := st.Account(addr); ok {
+	if _, ok := st.Account(mustAddr(addr)); ok {
 		t.Error("account not forgotten")
 	}
 	if h.u.screen != screenAddress {
@@ -878,7 +878,7 @@ func TestConnected_ForgetAndAnother(t *testing.T) {
 
 func TestStoreFailureIsExplained(t *testing.T) {
 	s := newServer(t)
-	st := newFakeStore()
+	st := newStore(t)
 	st.failWith = context.DeadlineExceeded // any error
 	h := newHarness(t, st, Options{})
 	h.u.Start()
@@ -892,20 +892,6 @@ func TestStoreFailureIsExplained(t *testing.T) {
 	}
 }
 
-func TestHostOf(t *testing.T) {
-	for in, want := range map[string]string{
-		"alice@pump.example":      "pump.example",
-		"alice@pump.example:8443": "pump.example:8443",
-		"alice@[::1]:8000":        "[::1]:8000",
-		"alice@127.0.0.1:31080":   "127.0.0.1:31080",
-		"nohost":                  "nohost",
-	} {
-		if got := hostOf(in); got != want {
-			t.Errorf("hostOf(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 // Every stored account, not only the current one, can be opened again or
 // forgotten from the address screen.
 func TestSavedAccounts_OpenAndForget(t *testing.T) {
@@ -915,13 +901,13 @@ func TestSavedAccounts_OpenAndForget(t *testing.T) {
 	alice := s.Address("alice")
 	bob := s.Address("bob")
 	// bob was connected earlier on the same server with the same registration.
-	if err := st.SaveRegistration(bob, st.get(alice).Client("Pump Connect"), pumpauth.Endpoints{Base: s.URL}, false); err != nil {
+	if err := st.SaveRegistration(mustAddr(bob), st.get(alice).Client("Pump Connect"), pumpauth.Endpoints{Base: s.URL}); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.SaveToken(bob, pumpauth.Token{Token: "bob-token", Secret: "bob-secret"}, pumpauth.Profile{PreferredUsername: "bob"}); err != nil {
+	if err := st.SaveToken(mustAddr(bob), pumpauth.Token{Token: "bob-token", Secret: "bob-secret"}, pumpauth.Profile{PreferredUsername: "bob"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.SetCurrent(alice); err != nil {
+	if err := st.SetCurrent(mustAddr(alice)); err != nil {
 		t.Fatal(err)
 	}
 	h := newHarness(t, st, Options{})
@@ -956,10 +942,10 @@ func TestSavedAccounts_OpenAndForget(t *testing.T) {
 			test.Tap(b)
 		}
 	}
-	if _, ok := st.Account(bob); ok {
+	if _, ok := st.Account(mustAddr(bob)); ok {
 		t.Fatal("bob was not forgotten")
 	}
-	if _, ok := st.Account(alice); !ok {
+	if _, ok := st.Account(mustAddr(alice)); !ok {
 		t.Fatal("forgetting bob forgot alice")
 	}
 	if rows := h.u.address.saved.Objects; len(rows) != 1 {

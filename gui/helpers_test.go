@@ -2,9 +2,7 @@ package gui
 
 import (
 	"context"
-	"errors"
 	"net"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -14,154 +12,101 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/pumpconnect/pumpconnect/persist"
 	"github.com/pumpconnect/pumpconnect/pumpauth"
 	"github.com/pumpconnect/pumpconnect/pumpauth/pumptest"
 )
 
-// fakeStore is an in-memory AccountStore that records the order of calls.
-type fakeStore struct {
+// recordingStore is the real account store (persist.Store on a test app's
+// in-memory preferences) that also records the order of the writes and can
+// be made to fail them.
+type recordingStore struct {
+	*persist.Store
 	mu       sync.Mutex
-	accounts map[string]Account
-	current  string
-	notice   string
+	notice   string   // a Notice to show instead of the store's own
 	calls    []string // "SaveRegistration alice@…", "open", …
 	failWith error    // returned by every write when set
 }
 
-func newFakeStore() *fakeStore { return &fakeStore{accounts: map[string]Account{}} }
-
-func (f *fakeStore) record(call string) {
-	f.calls = append(f.calls, call)
+func newStore(t *testing.T) *recordingStore {
+	t.Helper()
+	st, err := persist.NewStore(test.NewTempApp(t).Preferences(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &recordingStore{Store: st}
 }
 
-func (f *fakeStore) Notice() string { f.mu.Lock(); defer f.mu.Unlock(); return f.notice }
-
-func (f *fakeStore) Accounts() []Account {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	var out []Account
-	for _, a := range f.accounts {
-		out = append(out, a)
+// write records call and runs it, unless the store is made to fail.
+func (r *recordingStore) write(call string, addr pumpauth.Address, do func() error) error {
+	r.mu.Lock()
+	r.calls = append(r.calls, call+" "+addr.String())
+	fail := r.failWith
+	r.mu.Unlock()
+	if fail != nil {
+		return fail
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Address < out[j].Address })
-	return out
+	return do()
 }
 
-func (f *fakeStore) Account(address string) (Account, bool) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	a, ok := f.accounts[address]
-	return a, ok
+func (r *recordingStore) Notice() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.notice != "" {
+		return r.notice
+	}
+	return r.Store.Notice()
 }
 
-func (f *fakeStore) Current() (Account, bool) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	a, ok := f.accounts[f.current]
-	return a, ok
+func (r *recordingStore) SetCurrent(a pumpauth.Address) error {
+	return r.write("SetCurrent", a, func() error { return r.Store.SetCurrent(a) })
 }
 
-func (f *fakeStore) SetCurrent(address string) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.record("SetCurrent " + address)
-	if f.failWith != nil {
-		return f.failWith
-	}
-	if _, ok := f.accounts[address]; !ok {
-		return errors.New("no such account")
-	}
-	f.current = address
-	return nil
+func (r *recordingStore) SaveRegistration(a pumpauth.Address, c pumpauth.Client, e pumpauth.Endpoints) error {
+	return r.write("SaveRegistration", a, func() error { return r.Store.SaveRegistration(a, c, e) })
 }
 
-func (f *fakeStore) SaveRegistration(address string, c pumpauth.Client, e pumpauth.Endpoints, plainHTTP bool) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.record("SaveRegistration " + address)
-	if f.failWith != nil {
-		return f.failWith
-	}
-	a := f.accounts[address]
-	if a.ClientKey != c.Key {
-		a.Token, a.TokenSecret = "", ""
-	}
-	a.Address, a.PlainHTTP = address, plainHTTP
-	if !e.IsZero() {
-		a.Endpoints, a.BaseURL = e, e.Base
-	}
-	a.ClientKey, a.ClientSecret, a.ClientExpiresAt = c.Key, c.Secret, c.ExpiresAt
-	f.accounts[address] = a
-	return nil
+func (r *recordingStore) SaveToken(a pumpauth.Address, t pumpauth.Token, p pumpauth.Profile) error {
+	return r.write("SaveToken", a, func() error { return r.Store.SaveToken(a, t, p) })
 }
 
-func (f *fakeStore) SaveToken(address string, t pumpauth.Token, p pumpauth.Profile) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.record("SaveToken " + address)
-	if f.failWith != nil {
-		return f.failWith
-	}
-	a, ok := f.accounts[address]
-	if !ok || a.ClientKey == "" {
-		return errors.New("not registered")
-	}
-	a.Token, a.TokenSecret = t.Token, t.Secret
-	a.DisplayName, a.AvatarURL, a.ConnectedAt = p.DisplayName, p.ImageURL, time.Now()
-	f.accounts[address] = a
-	f.current = address
-	return nil
+func (r *recordingStore) ClearToken(a pumpauth.Address) error {
+	return r.write("ClearToken", a, func() error { return r.Store.ClearToken(a) })
 }
 
-func (f *fakeStore) ClearToken(address string) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.record("ClearToken " + address)
-	a := f.accounts[address]
-	a.Token, a.TokenSecret = "", ""
-	f.accounts[address] = a
-	return nil
+func (r *recordingStore) ClearClient(a pumpauth.Address) error {
+	return r.write("ClearClient", a, func() error { return r.Store.ClearClient(a) })
 }
 
-func (f *fakeStore) ClearClient(address string) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.record("ClearClient " + address)
-	a := f.accounts[address]
-	a.ClientKey, a.ClientSecret, a.ClientExpiresAt, a.Token, a.TokenSecret = "", "", time.Time{}, "", ""
-	f.accounts[address] = a
-	return nil
+func (r *recordingStore) Forget(a pumpauth.Address) error {
+	return r.write("Forget", a, func() error { return r.Store.Forget(a) })
 }
 
-func (f *fakeStore) Forget(address string) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.record("Forget " + address)
-	if f.failWith != nil {
-		return f.failWith
-	}
-	delete(f.accounts, address)
-	if f.current == address {
-		f.current = ""
-	}
-	return nil
-}
-
-func (f *fakeStore) get(address string) Account {
-	a, _ := f.Account(address)
+// get is the account stored under address (the zero Account when none).
+func (r *recordingStore) get(address string) Account {
+	a, _ := r.Account(mustAddr(address))
 	return a
 }
 
-func (f *fakeStore) callLog() []string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]string(nil), f.calls...)
+func (r *recordingStore) callLog() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.calls...)
 }
 
-func (f *fakeStore) logOpen() {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.record("open")
+func (r *recordingStore) logOpen() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.calls = append(r.calls, "open")
+}
+
+// mustAddr parses an address the test knows to be right.
+func mustAddr(s string) pumpauth.Address {
+	a, err := pumpauth.ParseAddress(s)
+	if err != nil {
+		panic(err)
+	}
+	return a
 }
 
 // harness is a UI on the test driver. The test goroutine is the UI
@@ -173,7 +118,7 @@ type harness struct {
 	app    fyne.App
 	w      fyne.Window
 	u      *UI
-	store  *fakeStore
+	store  *recordingStore
 	queue  chan func()
 	opened chan string // every link given to the browser opener
 	raised int         // how often the window asked to come to the front
@@ -182,7 +127,7 @@ type harness struct {
 	browser func(link string) error // what the "browser" does with a link; nil: nothing
 }
 
-func newHarness(t *testing.T, store *fakeStore, opts Options) *harness {
+func newHarness(t *testing.T, store *recordingStore, opts Options) *harness {
 	t.Helper()
 	a := test.NewTempApp(t)
 	w := a.NewWindow("Pump Connect")
@@ -202,8 +147,8 @@ func newHarness(t *testing.T, store *fakeStore, opts Options) *harness {
 		opts.PumpOptions = []pumpauth.Option{pumpauth.WithTimeout(5 * time.Second)}
 	}
 	h.u = New(a, w, store, opts)
-	h.u.do = func(f func()) { h.queue <- f }
-	h.u.raise = func() { h.raised++ }
+	h.u.ctl.do = func(f func()) { h.queue <- f }
+	h.u.raiseFn = func() { h.raised++ }
 	t.Cleanup(func() {
 		h.u.Close() // what closing the window does (a test may have closed it already)
 		h.drain()
@@ -325,7 +270,7 @@ func newServer(t *testing.T) *pumptest.Server {
 }
 
 // connectedStore is a store with alice connected on s, made without the GUI.
-func connectedStore(t *testing.T, s *pumptest.Server) *fakeStore {
+func connectedStore(t *testing.T, s *pumptest.Server) *recordingStore {
 	t.Helper()
 	ctx := context.Background()
 	addr := s.Address("alice")
@@ -344,11 +289,11 @@ func connectedStore(t *testing.T, s *pumptest.Server) *fakeStore {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st := newFakeStore()
-	if err := st.SaveRegistration(addr, p.Client(), p.Endpoints(), false); err != nil {
+	st := newStore(t)
+	if err := st.SaveRegistration(p.Address(), p.Client(), p.Endpoints()); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.SaveToken(addr, tok, prof); err != nil {
+	if err := st.SaveToken(p.Address(), tok, prof); err != nil {
 		t.Fatal(err)
 	}
 	st.calls = nil
@@ -364,12 +309,16 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-func count(list []string, s string) int {
-	n := 0
-	for _, x := range list {
-		if x == s {
-			n++
-		}
+// plainAddr parses an address on which plain http is allowed.
+func plainAddr(s string) pumpauth.Address {
+	a := mustAddr(s)
+	a.PlainHTTP = true
+	return a
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
 	}
-	return n
 }

@@ -20,7 +20,7 @@ import (
 // buttons without scrolling: nothing a person needs is cut off or hidden
 // below the fold. LAYOUT_SHOTS=DIR writes each screen as a PNG to look at.
 func TestLayout_EveryScreenFitsTheSmallestWindow(t *testing.T) {
-	const asked, got = "bob@127.0.0.1:31080", "alice@127.0.0.1:31080"
+	asked, got := mustAddr("bob@127.0.0.1:31080"), "alice@127.0.0.1:31080"
 	link := "http://127.0.0.1:31080/oauth/authorize?oauth_token=Zq3tTn0pYH6Wm5r2bIvC4g"
 	screens := []struct {
 		name     string
@@ -47,40 +47,39 @@ func TestLayout_EveryScreenFitsTheSmallestWindow(t *testing.T) {
 			return append([]fyne.CanvasObject{u.address.entry, u.address.connect, u.address.problem}, savedRows(u, 1)...)
 		}},
 		{"progress", 1, func(u *UI) {
-			u.showProgress("Connecting to 127.0.0.1:31080", "Contacting 127.0.0.1:31080…", func() {})
+			u.showProgress("Connecting to 127.0.0.1:31080", "Contacting 127.0.0.1:31080…")
 		},
 			func(u *UI) []fyne.CanvasObject { return []fyne.CanvasObject{u.progress.text, u.progress.cancel} }},
 		{"approve-no-browser", 1, func(u *UI) {
-			u.showApprove(nil, asked, false, link)
-			u.approve.browserFailed()
+			u.showApprove(asked, link)
+			u.browserFailed()
 			u.approve.onCopyLink()
 		}, func(u *UI) []fyne.CanvasObject {
 			a := u.approve
 			return []fyne.CanvasObject{a.text, a.link, a.copyLink, a.codeButton, a.cancel}
 		}},
 		{"code-refused", 1, func(u *UI) {
-			u.showCode(asked, false)
-			u.code.ready(link, make(chan string, 1), codeRefused)
+			u.showCode(asked)
+			u.codeReady(link, codeRefused, make(chan string, 1))
 		}, func(u *UI) []fyne.CanvasObject {
 			c := u.code
 			return []fyne.CanvasObject{c.problem, c.link, c.copyLink, c.openLink, c.entry, c.submit, c.cancel}
 		}},
 		{"connected", 5, func(u *UI) {
-			u.showConnected(got, pumpauth.Profile{DisplayName: "Alice Liddell"}, nil)
+			u.showConnected(mustAddr(got), pumpauth.Profile{DisplayName: "Alice Liddell"})
 		}, func(u *UI) []fyne.CanvasObject {
 			c := u.connected
 			return []fyne.CanvasObject{c.who, c.next, c.another, c.forget}
 		}},
 		{"problem", 1, func(u *UI) {
-			u.fail(u.begin(), asked, false, &pumpauth.ResponseError{Op: "host-meta", Kind: pumpauth.ErrUnreachable,
-				Cause: errors.New("dial tcp 127.0.0.1:31080: connect: connection refused")}, func() {})
-			u.do(func() {}) // flush
+			u.ctl.fail(u.ctl.begin(asked, func() {}), &pumpauth.ResponseError{Op: "host-meta", Kind: pumpauth.ErrUnreachable,
+				Cause: errors.New("dial tcp 127.0.0.1:31080: connect: connection refused")})
 		}, func(u *UI) []fyne.CanvasObject {
 			p := u.problem
 			return []fyne.CanvasObject{p.title, p.text, p.accordion, p.primary, p.secondary}
 		}},
 		{"wrong-account", 1, func(u *UI) {
-			u.showWrongAccount(nil, asked, false, pumpauth.Token{}, pumpauth.Profile{Address: got, PreferredUsername: "alice"})
+			u.ctl.showWrongAccount(&attempt{addr: asked}, pumpauth.Token{}, pumpauth.Profile{Address: got, PreferredUsername: "alice"})
 		}, func(u *UI) []fyne.CanvasObject {
 			p := u.problem
 			return []fyne.CanvasObject{p.title, p.text, p.primary, p.secondary}
@@ -89,22 +88,22 @@ func TestLayout_EveryScreenFitsTheSmallestWindow(t *testing.T) {
 	shots := os.Getenv("LAYOUT_SHOTS")
 	for _, sc := range screens {
 		t.Run(sc.name, func(t *testing.T) {
-			st := newFakeStore()
+			st := newStore(t)
 			for i := range sc.accounts {
 				addr := fmt.Sprintf("person%d@pump%d.example", i+1, i+1)
-				st.SaveRegistration(addr, pumpauth.Client{Key: "k", Secret: "s"}, pumpauth.Endpoints{}, false)
-				st.SaveToken(addr, pumpauth.Token{Token: "t", Secret: "s"}, pumpauth.Profile{DisplayName: fmt.Sprintf("Person Number %d", i+1)})
+				st.SaveRegistration(mustAddr(addr), pumpauth.Client{Key: "k", Secret: "s"}, pumpauth.Endpoints{})
+				st.SaveToken(mustAddr(addr), pumpauth.Token{Token: "t", Secret: "s"}, pumpauth.Profile{DisplayName: fmt.Sprintf("Person Number %d", i+1)})
 			}
 			h := newHarness(t, st, Options{})
-			h.u.do = func(f func()) { f() } // the screens are shown on this goroutine
+			h.u.ctl.do = func(f func()) { f() } // the screens are shown on this goroutine
 			sc.show(h.u)
-			h.w.Resize(MinWindowSize)
+			h.w.Resize(minWindowSize)
 			// Wrapped text knows its height only once it knows its width: lay
 			// out again, as the window does while it is being resized.
 			h.w.Content().Refresh()
 			c := h.w.Canvas()
-			if got := c.Size(); got.Width > MinWindowSize.Width || got.Height > MinWindowSize.Height {
-				t.Errorf("the screen makes the window %v, larger than its minimum %v", got, MinWindowSize)
+			if got := c.Size(); got.Width > minWindowSize.Width || got.Height > minWindowSize.Height {
+				t.Errorf("the screen makes the window %v, larger than its minimum %v", got, minWindowSize)
 			}
 			if shots != "" {
 				writeShot(t, filepath.Join(shots, sc.name+".png"), c)

@@ -27,8 +27,8 @@ func TestWithPersistStore(t *testing.T) {
 			h.opened <- link
 			return approvingBrowser(t, s)(link)
 		}})
-		h.u.do = func(f func()) { h.queue <- f }
-		h.u.raise = func() { h.raised++ }
+		h.u.ctl.do = func(f func()) { h.queue <- f }
+		h.u.raiseFn = func() { h.raised++ }
 		t.Cleanup(func() { h.u.Close(); h.drain() })
 		h.u.Start()
 		return h
@@ -57,7 +57,7 @@ func TestWithPersistStore(t *testing.T) {
 	s.RevokeTokens()
 	h3 := run()
 	h3.waitScreen(screenProblem)
-	if a, _ := st.Account(addr); a.HasToken() || a.ClientKey == "" {
+	if a, _ := st.Account(mustAddr(addr)); a.HasToken() || a.ClientKey == "" {
 		t.Errorf("after rejection: token %v client %v", a.HasToken(), a.ClientKey != "")
 	}
 	h3.u.problem.onPrimary()

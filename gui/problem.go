@@ -23,7 +23,6 @@ type problem struct {
 
 // problemScreen explains an error, or why the permission must be given again.
 type problemScreen struct {
-	u         *UI
 	title     *widget.Label
 	text      *widget.Label
 	details   *widget.Label // the technical cause, wrapped and scrollable
@@ -35,24 +34,23 @@ type problemScreen struct {
 	shown problem
 }
 
-func newProblemScreen(u *UI) *problemScreen {
-	s := &problemScreen{u: u}
+func newProblemScreen(escape func()) *problemScreen {
+	s := &problemScreen{}
 	s.title = newTitle("")
 	s.text = newText("")
 	s.details = &widget.Label{Wrapping: fyne.TextWrapBreak, Selectable: true, SizeName: theme.SizeNameCaptionText}
 	scroll := container.NewVScroll(s.details)
 	scroll.SetMinSize(fyne.NewSize(0, 72))
 	s.accordion = widget.NewAccordion(widget.NewAccordionItem("Details", scroll))
-	s.primary = newKeyButton("", widget.HighImportance, s.onPrimary, u.escape)
-	s.secondary = newKeyButton("", widget.MediumImportance, s.onSecondary, u.escape)
+	s.primary = newKeyButton("", widget.HighImportance, s.onPrimary, escape)
+	s.secondary = newKeyButton("", widget.MediumImportance, s.onSecondary, escape)
 	s.content = page(s.title, []fyne.CanvasObject{s.text, s.accordion}, buttonRow(nil, s.secondary, s.primary))
 	return s
 }
 
-// showProblem shows p; Enter runs the primary action, Escape onEscape (or the secondary).
-func (u *UI) showProblem(p problem) {
-	u.abort()
-	s := u.problem
+// show fills the screen with p; Enter runs the primary action, Escape
+// onEscape (or the secondary).
+func (s *problemScreen) show(p problem) view {
 	s.shown = p
 	s.title.SetText(p.title)
 	text := p.text
@@ -83,7 +81,7 @@ func (u *UI) showProblem(p problem) {
 	if name == "" {
 		name = screenProblem
 	}
-	u.show(name, s.content, nil, enter, escape)
+	return view{name: name, content: s.content, onEnter: enter, onEscape: escape}
 }
 
 func setButton(b *keyButton, label string) {

@@ -29,7 +29,7 @@ func TestConnect_WrongAccount(t *testing.T) {
 			s := newServer(t)
 			s.AddUser("bob", "builder", "Bob Builder")
 			alice, bob := s.Address("alice"), s.Address("bob")
-			st := newFakeStore()
+			st := newStore(t)
 			h := newHarness(t, st, Options{})
 			h.setBrowser(approvingBrowser(t, s)) // logged in as alice
 			h.u.Start()
@@ -61,7 +61,7 @@ func TestConnect_WrongAccount(t *testing.T) {
 				if !a.HasToken() || a.ClientKey == "" || a.DisplayName != "Alice Example" {
 					t.Errorf("alice stored %+v", a)
 				}
-				if _, ok := st.Account(bob); ok {
+				if _, ok := st.Account(mustAddr(bob)); ok {
 					t.Errorf("bob, never connected, is still saved: %+v", st.get(bob))
 				}
 				if cur, _ := st.Current(); cur.Address != alice {
@@ -93,9 +93,9 @@ func TestReconnect_TokenStoredUnderTheWrongAddress(t *testing.T) {
 	st := connectedStore(t, s)
 	alice, bob := s.Address("alice"), s.Address("bob")
 	a := st.get(alice)
-	st.Forget(alice)
-	st.SaveRegistration(bob, a.Client("Pump Connect"), a.Endpoints, false)
-	st.SaveToken(bob, a.PumpToken(), pumpauth.Profile{DisplayName: "Alice Example"})
+	st.Forget(mustAddr(alice))
+	st.SaveRegistration(mustAddr(bob), a.Client("Pump Connect"), a.Endpoints)
+	st.SaveToken(mustAddr(bob), a.PumpToken(), pumpauth.Profile{DisplayName: "Alice Example"})
 	h := newHarness(t, st, Options{})
 	h.u.Start()
 	h.waitScreen(screenWrongAccount)
@@ -104,7 +104,7 @@ func TestReconnect_TokenStoredUnderTheWrongAddress(t *testing.T) {
 	if !st.get(alice).HasToken() {
 		t.Errorf("alice %+v", st.get(alice))
 	}
-	if _, ok := st.Account(bob); ok {
+	if _, ok := st.Account(mustAddr(bob)); ok {
 		t.Errorf("bob still holds alice's token: %+v", st.get(bob))
 	}
 }
@@ -116,7 +116,7 @@ func TestConnectAndReconnect_BothVersions(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			s := newServer(t)
 			s.SetVersion(v)
-			st := newFakeStore()
+			st := newStore(t)
 			h := newHarness(t, st, Options{})
 			h.setBrowser(approvingBrowser(t, s))
 			h.u.Start()
@@ -140,7 +140,7 @@ func TestConnectAndReconnect_BothVersions(t *testing.T) {
 func TestConnect_ServerCallsItselfOtherwise(t *testing.T) {
 	s := newServer(t)
 	_, port, _ := strings.Cut(s.Host, ":")
-	st := newFakeStore()
+	st := newStore(t)
 	h := newHarness(t, st, Options{})
 	h.setBrowser(approvingBrowser(t, s))
 	h.u.Start()
@@ -152,7 +152,7 @@ func TestConnect_ServerCallsItselfOtherwise(t *testing.T) {
 	if !st.get(s.Address("alice")).HasToken() {
 		t.Errorf("not stored under %s: %v", s.Address("alice"), st.callLog())
 	}
-	if _, ok := st.Account("alice@localhost:" + port); ok {
+	if _, ok := st.Account(mustAddr("alice@localhost:" + port)); ok {
 		t.Error("an account is stored under the name the server does not use")
 	}
 }
@@ -164,8 +164,11 @@ func TestReconnect_StoresEndpointsOnce(t *testing.T) {
 	st := connectedStore(t, s)
 	addr := s.Address("alice")
 	a := st.get(addr)
-	a.Endpoints = pumpauth.Endpoints{}
-	st.accounts[addr] = a
+	// As an earlier version stored it: no endpoints.
+	must(t, st.Forget(mustAddr(addr)))
+	must(t, st.SaveRegistration(mustAddr(addr), a.Client("Pump Connect"), pumpauth.Endpoints{}))
+	must(t, st.SaveToken(mustAddr(addr), a.PumpToken(), pumpauth.Profile{DisplayName: a.DisplayName}))
+	must(t, st.SetCurrent(mustAddr(addr)))
 	h := newHarness(t, st, Options{})
 	h.u.Start()
 	h.waitScreen(screenConnected)

@@ -125,3 +125,17 @@ func FuzzParseAddress(f *testing.F) {
 		}
 	})
 }
+
+func TestAddressHostPort(t *testing.T) {
+	for in, want := range map[string]string{
+		"alice@pump.example":      "pump.example",
+		"alice@pump.example:8443": "pump.example:8443",
+		"alice@[::1]:8000":        "[::1]:8000",
+		"alice@127.0.0.1:31080":   "127.0.0.1:31080",
+	} {
+		a, err := ParseAddress(in)
+		if err != nil || a.HostPort() != want {
+			t.Errorf("ParseAddress(%q).HostPort() = %q, %v; want %q", in, a.HostPort(), err, want)
+		}
+	}
+}
