@@ -73,17 +73,6 @@ func (b *browserApproves) open(authorizeURL string) {
 	}()
 }
 
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond) // polling, bounded by the deadline
-	}
-}
-
 func TestAuthorizeOOBThenWhoami(t *testing.T) {
 	s := pumptest.NewServer()
 	defer s.Close()
@@ -290,7 +279,8 @@ func TestCancelAtEachStep(t *testing.T) {
 		t.Run(string(ep), func(t *testing.T) {
 			s := pumptest.NewServer()
 			defer s.Close()
-			s.SetFault(ep, pumptest.Fault{Delay: time.Minute})
+			arrived := make(chan pumptest.Endpoint, 1)
+			s.SetFault(ep, pumptest.Fault{Delay: time.Minute, Arrived: arrived})
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			errc := make(chan error, 1)
@@ -298,7 +288,11 @@ func TestCancelAtEachStep(t *testing.T) {
 				_, err := newTestPump(t, s, Client{}).Authorize(ctx, approveOOB(t, s))
 				errc <- err
 			}()
-			waitFor(t, "the request to reach "+string(ep), func() bool { return s.Requests(ep) > 0 })
+			select {
+			case <-arrived:
+			case <-time.After(5 * time.Second):
+				t.Fatalf("the request never reached %s", ep)
+			}
 			cancel()
 			select {
 			case err := <-errc:

@@ -9,11 +9,12 @@ import (
 // Fault makes an endpoint misbehave. Faults apply before normal handling, and a Fault with only Delay set
 // delays the normal answer.
 type Fault struct {
-	Status      int           // respond with this status (0: no status fault)
-	Body        string        // body for Status (default: a pump.io-like body for that status)
-	ContentType string        // Content-Type for Status or Malformed (default: what the endpoint would send)
-	Delay       time.Duration // wait before answering; ends early when the client gives up or the server closes
-	Malformed   bool          // answer 200 with a truncated or garbled body of the endpoint's content type
+	Status      int             // respond with this status (0: no status fault)
+	Body        string          // body for Status (default: a pump.io-like body for that status)
+	ContentType string          // Content-Type for Status or Malformed (default: what the endpoint would send)
+	Delay       time.Duration   // wait before answering; ends early when the client gives up or the server closes
+	Malformed   bool            // answer 200 with a truncated or garbled body of the endpoint's content type
+	Arrived     chan<- Endpoint // told (without blocking) each time a request reaches the fault, so tests need not poll
 }
 
 // SetFault makes every later request to ep fail as f says, until ClearFaults.
@@ -32,6 +33,12 @@ func (s *Server) ClearFaults() {
 
 // applyFault answers r as f says. It reports whether normal handling should go on (a Delay-only fault).
 func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, ep Endpoint, f Fault) bool {
+	if f.Arrived != nil {
+		select {
+		case f.Arrived <- ep:
+		default:
+		}
+	}
 	if f.Delay > 0 {
 		t := time.NewTimer(f.Delay)
 		defer t.Stop()
