@@ -1,0 +1,188 @@
+package gui
+
+import (
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/pumpconnect/pumpconnect/pumpauth"
+	"github.com/pumpconnect/pumpconnect/pumpauth/pumptest"
+)
+
+func TestReconnectOnStart(t *testing.T) {
+	s := newServer(t)
+	st := connectedStore(t, s)
+	addr := s.Address("alice")
+	endpoints := []pumptest.Endpoint{pumptest.HostMeta, pumptest.Webfinger, pumptest.Register, pumptest.RequestToken,
+		pumptest.AccessToken, pumptest.Whoami, pumptest.Profile}
+	before := map[pumptest.Endpoint]int{}
+	for _, ep := range endpoints {
+		before[ep] = s.Requests(ep)
+	}
+	h := newHarness(t, st, Options{})
+	h.u.Start()
+	if h.u.screen != screenProgress || h.u.progress.text.Text != "Reconnecting as Alice Example ("+addr+")…" {
+		t.Errorf("screen %q text %q", h.u.screen, h.u.progress.text.Text)
+	}
+	h.waitScreen(screenConnected)
+	if got := h.u.connected.who.Text; got != "Connected as Alice Example ("+addr+")" {
+		t.Errorf("who %q", got)
+	}
+	// With the stored endpoints a reconnect is two requests: whoami and the profile.
+	for _, ep := range endpoints {
+		want := 0
+		if ep == pumptest.Whoami || ep == pumptest.Profile {
+			want = 1
+		}
+		if n := s.Requests(ep) - before[ep]; n != want {
+			t.Errorf("%d %s requests on a reconnect, want %d", n, ep, want)
+		}
+	}
+	if len(h.opened) != 0 {
+		t.Error("the browser opened on a reconnect")
+	}
+}
+
+func TestReconnect_TokenRejected(t *testing.T) {
+	s := newServer(t)
+	st := connectedStore(t, s)
+	addr := s.Address("alice")
+	key := st.get(addr).ClientKey
+	s.RevokeTokens()
+	h := newHarness(t, st, Options{})
+	h.setBrowser(approvingBrowser(t, s))
+	h.u.Start()
+	h.waitScreen(screenProblem)
+	p := h.u.problem
+	if p.title.Text != "Pump Connect needs your permission again" || p.primary.Text != "Reconnect" {
+		t.Errorf("title %q primary %q", p.title.Text, p.primary.Text)
+	}
+	a := st.get(addr)
+	if a.HasToken() || a.ClientKey != key {
+		t.Errorf("stored %+v: want the token cleared and the registration kept", a)
+	}
+	test.Tap(p.primary)
+	h.waitScreen(screenConnected)
+	if n := s.Requests(pumptest.Register); n != 1 {
+		t.Errorf("%d registrations: the stored one was not reused", n)
+	}
+	if st.get(addr).ClientKey != key || !st.get(addr).HasToken() {
+		t.Error("not reconnected with the same registration")
+	}
+}
+
+// After the server's database was wiped (a restart of a server with an
+// in-memory database, a migration), the stored token is unknown: one press
+// of Reconnect ends connected. The app registers again by itself when the
+// request-token step says the client is unknown, and no screen says that
+// anything was lost.
+func TestReconnect_AfterWipedDatabase(t *testing.T) {
+	s := newServer(t)
+	st := connectedStore(t, s)
+	addr := s.Address("alice")
+	oldKey := st.get(addr).ClientKey
+	s.ForgetClients()
+	h := newHarness(t, st, Options{})
+	h.setBrowser(approvingBrowser(t, s))
+	h.u.Start()
+	h.waitScreen(screenProblem)
+	p := h.u.problem
+	if p.title.Text != "Pump Connect needs your permission again" || p.primary.Text != "Reconnect" {
+		t.Errorf("title %q primary %q", p.title.Text, p.primary.Text)
+	}
+	for _, word := range []string{"lost", "forgot", "deleted", "wiped"} {
+		if strings.Contains(strings.ToLower(p.title.Text+" "+p.text.Text), word) {
+			t.Errorf("the screen says %q: %q", word, p.text.Text)
+		}
+	}
+	if a := st.get(addr); a.HasToken() || a.ClientKey != oldKey {
+		t.Errorf("stored %+v: want the token cleared and the registration kept until the server refuses it", a)
+	}
+	test.Tap(p.primary)
+	h.waitScreen(screenConnected)
+	if n := s.Requests(pumptest.Register); n != 2 {
+		t.Errorf("%d registrations, want a new one", n)
+	}
+	if a := st.get(addr); a.ClientKey == oldKey || !a.HasToken() {
+		t.Errorf("stored %+v: want a new registration and a token", a)
+	}
+}
+
+// A token the server knows with a client it does not ("Invalid / used
+// nonce"): the registration is gone, so the app registers again and asks.
+func TestReconnect_ClientGoneTokenKnown(t *testing.T) {
+	s := newServer(t)
+	st := connectedStore(t, s)
+	addr := s.Address("alice")
+	a := st.get(addr)
+	st.SaveRegistration(mustAddr(addr), pumpauth.Client{Key: "unknownunknownunknown0", Secret: "s"}, a.Endpoints)
+	st.SaveToken(mustAddr(addr), a.PumpToken(), pumpauth.Profile{DisplayName: a.DisplayName})
+	h := newHarness(t, st, Options{})
+	h.setBrowser(approvingBrowser(t, s))
+	h.u.Start()
+	h.waitScreen(screenProblem)
+	if n := s.Requests(pumptest.Register); n != 2 {
+		t.Errorf("%d registrations, want a new one", n)
+	}
+	if a := st.get(addr); a.ClientKey == "" || a.ClientKey == "unknownunknownunknown0" || a.HasToken() {
+		t.Errorf("stored %+v: want a new registration, no token", a)
+	}
+	if !contains(st.callLog(), "ClearClient "+addr) {
+		t.Errorf("calls %v", st.callLog())
+	}
+	test.Tap(h.u.problem.primary)
+	h.waitScreen(screenConnected)
+	if n := s.Requests(pumptest.Register); n != 2 {
+		t.Errorf("%d registrations after approval, want 2", n)
+	}
+}
+
+func TestReconnect_UnreachableKeepsAccount(t *testing.T) {
+	s := newServer(t)
+	st := connectedStore(t, s)
+	addr := s.Address("alice")
+	before := st.get(addr)
+	s.Close() // the server is down
+	h := newHarness(t, st, Options{})
+	h.u.Start()
+	h.waitScreen(screenProblem)
+	p := h.u.problem
+	if !strings.HasPrefix(p.text.Text, "Nothing is answering at "+s.Host+" on this computer.") || !strings.Contains(p.text.Text, "stays saved") {
+		t.Errorf("text %q", p.text.Text)
+	}
+	if p.primary.Text != "Retry" || p.secondary.Text != "Use another account" {
+		t.Errorf("buttons %q %q", p.primary.Text, p.secondary.Text)
+	}
+	if after := st.get(addr); after != before {
+		t.Errorf("account changed: %+v", after)
+	}
+	for _, c := range st.callLog() {
+		if strings.HasPrefix(c, "Clear") || strings.HasPrefix(c, "Forget") {
+			t.Errorf("store call %q on a network error", c)
+		}
+	}
+	test.Tap(p.primary)
+	if h.u.screen != screenProgress {
+		t.Errorf("Retry: screen %q", h.u.screen)
+	}
+	h.waitScreen(screenProblem)
+	test.Tap(h.u.problem.secondary)
+	if h.u.screen != screenAddress || h.u.address.entry.Text != "" {
+		t.Errorf("Use another account: screen %q entry %q", h.u.screen, h.u.address.entry.Text)
+	}
+	if !st.get(addr).HasToken() {
+		t.Error("token lost")
+	}
+}
+
+func TestReconnect_RegisteredWithoutToken(t *testing.T) {
+	st := newStore(t)
+	st.SaveRegistration(plainAddr("alice@pump.example"), pumpauth.Client{Key: "k", Secret: "s"}, pumpauth.Endpoints{Base: "https://pump.example"})
+	st.SetCurrent(mustAddr("alice@pump.example"))
+	h := newHarness(t, st, Options{})
+	h.u.Start()
+	if h.u.screen != screenAddress || h.u.address.entry.Text != "alice@pump.example" || !h.u.address.plainHTTP.Checked {
+		t.Errorf("screen %q entry %q plain %v", h.u.screen, h.u.address.entry.Text, h.u.address.plainHTTP.Checked)
+	}
+}

@@ -1,0 +1,196 @@
+package pumpauth
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pumpconnect/pumpconnect/pumpauth/pumptest"
+)
+
+func TestAuthorizeInBrowserCapturesVerifier(t *testing.T) {
+	s := pumptest.NewServer()
+	defer s.Close()
+	p := newTestPump(t, s, Client{})
+	b := newBrowser(t, s)
+	tok, err := p.AuthorizeInBrowser(context.Background(), b.open)
+	if err != nil {
+		t.Fatalf("AuthorizeInBrowser: %v (server: %s)", err, s.LastRejection())
+	}
+	a := <-b.done
+	if a.CallbackStatus != http.StatusOK || !strings.Contains(a.CallbackBody, "close this tab") {
+		t.Fatalf("browser saw %d %q", a.CallbackStatus, a.CallbackBody)
+	}
+	cb, err := url.Parse(a.CallbackURL)
+	if err != nil || cb.Hostname() != "127.0.0.1" || cb.Path != "/callback" || len(cb.Query().Get("state")) < 40 {
+		t.Fatalf("callback URL %q is not a loopback URL with a state", a.CallbackURL)
+	}
+	if tok.IsZero() {
+		t.Fatal("no token")
+	}
+	if _, err := p.Whoami(context.Background()); err != nil {
+		t.Fatalf("Whoami: %v", err)
+	}
+	// The listener is closed once the flow is over.
+	if conn, err := net.DialTimeout("tcp", cb.Host, time.Second); err == nil {
+		conn.Close()
+		t.Fatalf("callback listener %s still open after the flow", cb.Host)
+	}
+}
+
+func TestLoopbackListener(t *testing.T) {
+	l, err := listenForCallback([]string{"127.0.0.1", "::1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	for _, a := range l.Addrs() {
+		if ip := a.(*net.TCPAddr).IP; !ip.IsLoopback() {
+			t.Fatalf("listening on %v", a)
+		}
+	}
+	// Not reachable on any non-loopback address of this machine.
+	if addrs, err := net.InterfaceAddrs(); err == nil {
+		for _, a := range addrs {
+			ipn, ok := a.(*net.IPNet)
+			if !ok || ipn.IP.IsLoopback() || ipn.IP.IsLinkLocalUnicast() {
+				continue
+			}
+			conn, err := net.DialTimeout("tcp", net.JoinHostPort(ipn.IP.String(), itoa(l.port)), 200*time.Millisecond)
+			if err == nil {
+				conn.Close()
+				t.Fatalf("callback reachable on %s", ipn.IP)
+			}
+		}
+	}
+	l.expect("RIGHT-TOKEN")
+	get := func(q url.Values, host string) int {
+		t.Helper()
+		u := "http://127.0.0.1:" + itoa(l.port) + "/callback?" + q.Encode()
+		req, _ := http.NewRequest(http.MethodGet, u, nil)
+		if host != "" {
+			req.Host = host
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	good := url.Values{"state": {l.state}, "oauth_token": {"RIGHT-TOKEN"}, "oauth_verifier": {"v3rifier"}}
+	tests := []struct {
+		name string
+		q    url.Values
+		host string
+		want int
+	}{
+		{"wrong token", url.Values{"state": {l.state}, "oauth_token": {"OTHER"}, "oauth_verifier": {"x"}}, "", 400},
+		{"wrong state", url.Values{"state": {"guess"}, "oauth_token": {"RIGHT-TOKEN"}, "oauth_verifier": {"x"}}, "", 400},
+		{"no state", url.Values{"oauth_token": {"RIGHT-TOKEN"}, "oauth_verifier": {"x"}}, "", 400},
+		{"empty verifier", url.Values{"state": {l.state}, "oauth_token": {"RIGHT-TOKEN"}}, "", 400},
+		{"foreign Host header", good, "evil.example:" + itoa(l.port), 400},
+		{"right", good, "", 200},
+		{"replayed", good, "", 410},
+	}
+	for _, tt := range tests {
+		if got := get(tt.q, tt.host); got != tt.want {
+			t.Errorf("%s: status %d, want %d", tt.name, got, tt.want)
+		}
+	}
+	v, err := l.wait(context.Background(), time.Second)
+	if err != nil || v != "v3rifier" {
+		t.Fatalf("wait: %q, %v", v, err)
+	}
+	select {
+	case extra := <-l.verifier:
+		t.Fatalf("a second verifier was delivered: %q", extra)
+	default:
+	}
+	url := l.URL()
+	l.Close()
+	assertClosed(t, url)
+}
+
+func TestLoopbackFlowRefusesForgedCallback(t *testing.T) {
+	s := pumptest.NewServer()
+	defer s.Close()
+	p := newTestPump(t, s, Client{})
+	var mu sync.Mutex
+	var statuses []int
+	_, err := p.AuthorizeInBrowser(context.Background(), func(authorizeURL string) {
+		cb, _ := url.Parse(s.CallbackFor(tokenOf(t, authorizeURL)))
+		forged := *cb
+		q := cb.Query()
+		q.Set("oauth_token", "forged-token")
+		q.Set("oauth_verifier", "forged")
+		forged.RawQuery = q.Encode()
+		go func() {
+			resp, err := http.Get(forged.String())
+			if err == nil {
+				resp.Body.Close()
+				mu.Lock()
+				statuses = append(statuses, resp.StatusCode)
+				mu.Unlock()
+			}
+			// Then the real approval.
+			if _, err := s.Approve(context.Background(), authorizeURL, testNick, testPassword); err != nil {
+				t.Errorf("approve: %v", err)
+			}
+		}()
+	})
+	if err != nil {
+		t.Fatalf("flow: %v", err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(statuses) != 1 || statuses[0] != http.StatusBadRequest {
+		t.Fatalf("forged callback answered %v, want [400]", statuses)
+	}
+}
+
+func TestVerifierChecks(t *testing.T) {
+	s := pumptest.NewServer()
+	defer s.Close()
+	_, err := newTestPump(t, s, Client{}).Authorize(context.Background(), func(context.Context, string) (string, error) { return "  ", nil })
+	if !errors.Is(err, ErrNoVerifier) {
+		t.Fatalf("empty verifier: got %v", err)
+	}
+	_, err = newTestPump(t, s, Client{}).Authorize(context.Background(), func(ctx context.Context, u string) (string, error) {
+		if _, err := s.Approve(ctx, u, testNick, testPassword); err != nil {
+			return "", err
+		}
+		return "WRONGverifierWRONGxx12", nil
+	})
+	if !errors.Is(err, ErrVerifierRejected) {
+		t.Fatalf("wrong verifier: got %v, want ErrVerifierRejected", err)
+	}
+	if s.Requests(pumptest.Register) != 2 {
+		t.Fatalf("registrations %d", s.Requests(pumptest.Register))
+	}
+}
+
+func TestLoopbackAfterTimeoutAnswersNoSuccess(t *testing.T) {
+	l, err := listenForCallback([]string{"127.0.0.1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.expect("TOKEN")
+	if _, err := l.wait(context.Background(), time.Millisecond); !errors.Is(err, ErrAuthorizationTimeout) {
+		t.Fatalf("wait: %v", err)
+	}
+	l.abort()
+	// The listener is gone; even a handler still running could not report success.
+	assertClosed(t, l.URL())
+	select {
+	case v := <-l.verifier:
+		t.Fatalf("a verifier was delivered after the timeout: %q", v)
+	default:
+	}
+}
