@@ -30,11 +30,21 @@ test: test-quick
 	$(MAKE) --no-print-directory test-e2e
 	$(MAKE) --no-print-directory package-test
 
-test-quick: deps-test
+test-quick: deps-test $(STATICCHECK)
 	$(GO) vet ./...
 	$(GO) vet -tags e2e .
 	$(GO) vet -tags lab ./pumpauth/
+	$(STATICCHECK) ./...
+	$(STATICCHECK) -tags e2e .
+	$(STATICCHECK) -tags lab ./pumpauth/
 	$(GO) test -race -count=1 ./...
+
+# staticcheck, pinned, built into the build folder on first use.
+STATICCHECK_VERSION ?= v0.8.2
+STATICCHECK := build/tools/staticcheck-$(STATICCHECK_VERSION)
+$(STATICCHECK):
+	GOBIN=$(CURDIR)/build/tools/bin $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+	mkdir -p $(dir $@) && mv build/tools/bin/staticcheck $@
 
 # persist against the real Fyne preferences file (needs cgo; no -race, which
 # would rebuild the GL driver's C code).
