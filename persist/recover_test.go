@@ -49,7 +49,7 @@ func TestScanLenientEveryCut(t *testing.T) {
 	for cut := 0; cut <= len(data); cut++ {
 		src := scanLenient(data[:cut])
 		for a, r := range src.records {
-			if w, ok := want[a]; !ok || !sameRecord(r, w) || r.Rev != w.Rev {
+			if w, ok := want[a]; !ok || !r.Account.equal(w.Account) || r.Rev != w.Rev {
 				t.Fatalf("cut at %d: recovered a wrong record for %s: %+v", cut, a, r)
 			}
 		}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
-	"os"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -86,92 +85,6 @@ func newStoreAt(prefs fyne.Preferences, path string, now func() time.Time) (*Sto
 	return s, nil
 }
 
-func (s *Store) open() error {
-	if v := s.prefs.Int(keySchema); v > SchemaVersion {
-		return fmt.Errorf("%w (layout %d, this version knows %d)", ErrNewerSchema, v, SchemaVersion)
-	}
-	if s.path == "" {
-		s.load(merge(fromPrefs(s.prefs, nil)))
-		return nil
-	}
-	dir := filepath.Dir(s.path)
-	if err := secureDir(dir); err != nil {
-		return fmt.Errorf("persist: settings folder: %w", err)
-	}
-	removeTemps(dir)
-	if err := secureFile(s.path); err != nil {
-		return fmt.Errorf("persist: settings file: %w", err)
-	}
-
-	state, file, err := readPreferencesFile(s.path)
-	if err != nil {
-		return err
-	}
-	var extra []string // accounts in the file, listed in the index or not
-	if state == fileValid {
-		extra = slices.Collect(maps.Keys(file.seen))
-	}
-	live := fromPrefs(s.prefs, extra) // what Fyne loaded
-	// After a failed load Fyne has nothing: its gaps mean nothing either.
-	live.complete = state == fileValid || state == fileMissing
-	sources := []source{live, file}
-	bk, haveBackup := readBackup(backupPath(dir))
-	if haveBackup {
-		sources = append(sources, bk.source())
-	}
-	m := merge(sources...)
-
-	var restored []string
-	for a := range m.records {
-		if _, ok := live.records[a]; !ok {
-			restored = append(restored, a)
-		}
-	}
-	slices.Sort(restored)
-	switch {
-	case state == fileDamaged:
-		if _, err := moveAside(s.path, s.now()); err != nil {
-			return fmt.Errorf("persist: moving the damaged settings file aside: %w", err)
-		}
-		s.notice = noticeText(state, len(restored), m.lost)
-	case state == fileValid && len(restored) > 0:
-		if _, err := moveAside(s.path, s.now()); err != nil {
-			return fmt.Errorf("persist: moving the incomplete settings file aside: %w", err)
-		}
-		s.notice = noticeText(state, len(restored), m.lost)
-	case len(restored) > 0 || len(m.lost) > 0: // missing or empty file
-		s.notice = noticeText(state, len(restored), m.lost)
-	}
-	if state == fileEmpty {
-		// Nothing to keep; "{}" spares Fyne a load error at every start.
-		if err := writeFileAtomic(s.path, []byte(emptyPreferences)); err != nil {
-			return fmt.Errorf("persist: settings file: %w", err)
-		}
-	}
-	if err := ensurePrivateFile(s.path); err != nil {
-		return fmt.Errorf("persist: settings file: %w", err)
-	}
-	// Accounts forgotten since a copy was made: no copy may keep them.
-	for _, a := range forgottenIn(m, sources) {
-		if err := scrubDamagedCopies(s.path, a); err != nil {
-			return fmt.Errorf("persist: removing old copies of the settings: %w", err)
-		}
-	}
-
-	s.load(m)
-	// The backup first, as in update.
-	want := s.backup().encode()
-	if len(m.records) > 0 || haveBackup {
-		if have, err := os.ReadFile(backupPath(dir)); err != nil || !bytes.Equal(have, want) {
-			if err := writeFileAtomic(backupPath(dir), want); err != nil {
-				return fmt.Errorf("persist: writing the backup: %w", err)
-			}
-		}
-	}
-	s.writePrefs(live)
-	return nil
-}
-
 // readPreferencesFile reads the preferences file and says what state it is
 // in; file holds what could be read from it.
 func readPreferencesFile(path string) (fileState, source, error) {
@@ -207,7 +120,7 @@ func (s *Store) writePrefs(old source) {
 	changed := false
 	for _, a := range slices.Sorted(maps.Keys(s.records)) {
 		r := s.records[a]
-		if o, ok := old.records[a]; ok && o.Rev == r.Rev && sameRecord(o, r) {
+		if o, ok := old.records[a]; ok && o.Rev == r.Rev && o.Account.equal(r.Account) {
 			continue
 		}
 		s.prefs.SetString(keyAccountPrefix+a, r.encode())
@@ -267,7 +180,7 @@ func (s *Store) update(change func(records map[string]record, current *string) e
 	rev := s.rev + 1
 	dirty := current != s.current
 	for a, r := range next {
-		if o, ok := s.records[a]; ok && sameRecord(o, r) {
+		if o, ok := s.records[a]; ok && o.Account.equal(r.Account) {
 			next[a] = o
 			continue
 		}
@@ -304,8 +217,6 @@ func (s *Store) asSource() source {
 	}
 	return src
 }
-
-func sameRecord(a, b record) bool { return a.Account.equal(b.Account) }
 
 
 // Notice is a message for the person using the app, in plain words, about

@@ -112,14 +112,6 @@ func (l *callbackListener) URL() string {
 	return "http://127.0.0.1:" + strconv.Itoa(l.port) + "/callback?" + url.Values{"state": {l.state}}.Encode()
 }
 
-// Addrs are the addresses listened on.
-func (l *callbackListener) Addrs() []net.Addr {
-	var out []net.Addr
-	for _, ln := range l.listeners {
-		out = append(out, ln.Addr())
-	}
-	return out
-}
 
 func (l *callbackListener) expect(token string) {
 	l.mu.Lock()

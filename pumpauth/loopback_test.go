@@ -50,7 +50,8 @@ func TestLoopbackListener(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer l.Close()
-	for _, a := range l.Addrs() {
+	for _, ln := range l.listeners {
+		a := ln.Addr()
 		if ip := a.(*net.TCPAddr).IP; !ip.IsLoopback() {
 			t.Fatalf("listening on %v", a)
 		}
