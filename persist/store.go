@@ -218,7 +218,6 @@ func (s *Store) asSource() source {
 	return src
 }
 
-
 // Notice is a message for the person using the app, in plain words, about
 // settings that had to be recovered when the store was opened; "" when
 // nothing happened.

@@ -112,7 +112,6 @@ func (l *callbackListener) URL() string {
 	return "http://127.0.0.1:" + strconv.Itoa(l.port) + "/callback?" + url.Values{"state": {l.state}}.Encode()
 }
 
-
 func (l *callbackListener) expect(token string) {
 	l.mu.Lock()
 	l.token = token
