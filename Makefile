@@ -4,6 +4,10 @@ SHELL := /bin/bash
 GO    ?= go
 export LANG := en_US.UTF-8
 
+# staticcheck, pinned, built into the build folder on first use.
+STATICCHECK_VERSION ?= v0.8.2
+STATICCHECK := build/tools/staticcheck-$(STATICCHECK_VERSION)
+
 .PHONY: run demo build test test-quick test-fuzz test-realprefs test-e2e test-lab fuzz screenshots bench deps-build deps-test clean
 
 run: deps-build
@@ -39,9 +43,6 @@ test-quick: deps-test $(STATICCHECK)
 	$(STATICCHECK) -tags lab ./pumpauth/
 	$(GO) test -race -count=1 ./...
 
-# staticcheck, pinned, built into the build folder on first use.
-STATICCHECK_VERSION ?= v0.8.2
-STATICCHECK := build/tools/staticcheck-$(STATICCHECK_VERSION)
 $(STATICCHECK):
 	GOBIN=$(CURDIR)/build/tools/bin $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 	mkdir -p $(dir $@) && mv build/tools/bin/staticcheck $@
