@@ -1,0 +1,201 @@
+package gui
+
+import (
+	"context"
+	"errors"
+
+	"github.com/pumpconnect/pumpconnect/pumpauth"
+)
+
+// connect runs the whole flow for addr: register (reusing a stored
+// registration), approve in the browser, check who approved, save.
+func (c *controller) connect(addr pumpauth.Address) {
+	a := c.begin(addr, func() { c.connect(addr) })
+	c.view.showProgress("Connecting to "+addr.HostPort(), "Contacting "+addr.HostPort()+"…")
+	go c.runConnect(a)
+}
+
+func (c *controller) runConnect(a *attempt) {
+	if err := c.registered(a, false); err != nil {
+		c.fail(a, err)
+		return
+	}
+	tok, err := c.authorizeInBrowser(a)
+	if errors.Is(err, pumpauth.ErrClientRejected) && !a.done() {
+		if err = c.registerAgain(a); err == nil {
+			tok, err = c.authorizeInBrowser(a)
+		}
+	}
+	if err != nil {
+		c.fail(a, err)
+		return
+	}
+	c.post(a, func() {
+		c.view.raise()
+		c.view.showProgress("Approved", "Finishing…")
+	})
+	c.complete(a, tok)
+}
+
+// registered makes sure the app is registered on a's server and saves the
+// registration before anything else happens, under the server's own name
+// for the account (it may differ from what was typed; a.addr follows it).
+// fresh ignores a stored registration.
+func (c *controller) registered(a *attempt, fresh bool) error {
+	var cl pumpauth.Client
+	var opts []pumpauth.Option
+	if acct, ok := c.store.Account(a.addr); ok && !fresh && acct.HasClient() {
+		cl = acct.Client(c.opts.AppName)
+		opts = append(opts, pumpauth.WithEndpoints(acct.Endpoints))
+	}
+	p, err := c.newPump(cl, a.addr, opts...)
+	if err != nil {
+		return err
+	}
+	got, err := p.Register(a.ctx)
+	if err != nil {
+		return err
+	}
+	a.pump, a.addr = p, p.Address()
+	if err := c.store.SaveRegistration(a.addr, got, p.Endpoints()); err != nil {
+		return storeError(err)
+	}
+	return nil
+}
+
+// registerAgain is the one cure for a server that no longer knows the app
+// (its database was reset): forget the registration, register anew. Nothing
+// the person made is lost, and the screen says nothing of the kind.
+func (c *controller) registerAgain(a *attempt) error {
+	c.post(a, func() { c.view.setProgressText(settingUpAgain) })
+	if err := c.store.ClearClient(a.addr); err != nil {
+		return storeError(err)
+	}
+	return c.registered(a, true)
+}
+
+// settingUpAgain is what the progress screen says while the app registers
+// again on a server that no longer knows it.
+const settingUpAgain = "Setting up Pump Connect on the server again…"
+
+// authorizeInBrowser opens the authorize page and waits for the loopback callback.
+func (c *controller) authorizeInBrowser(a *attempt) (pumpauth.Token, error) {
+	return a.pump.AuthorizeInBrowser(a.ctx, func(link string) {
+		c.post(a, func() { c.view.showApprove(a.addr, link) })
+		open := c.opts.OpenURL
+		go func() {
+			if err := open(link); err != nil {
+				c.post(a, c.view.browserFailed)
+			}
+		}()
+	})
+}
+
+// complete asks who the token belongs to, saves it and shows Connected.
+// A token of another account than a.addr is never saved under a.addr.
+func (c *controller) complete(a *attempt, tok pumpauth.Token) {
+	prof, err := a.pump.Whoami(a.ctx)
+	if errors.Is(err, pumpauth.ErrWrongAccount) {
+		c.post(a, func() { c.showWrongAccount(a, tok, prof) })
+		return
+	}
+	if err != nil {
+		c.fail(a, err)
+		return
+	}
+	if err := c.store.SaveToken(a.addr, tok, prof); err != nil {
+		c.fail(a, storeError(err))
+		return
+	}
+	if err := c.store.SetCurrent(a.addr); err != nil {
+		c.fail(a, storeError(err))
+		return
+	}
+	c.post(a, func() { c.showConnected(a.addr, prof, a.pump) })
+}
+
+// fail shows err with Retry and Change address, unless a was cancelled.
+// When only a different address (or setting) can help, Change address is
+// the default action; otherwise Retry is.
+func (c *controller) fail(a *attempt, err error) {
+	if a.done() {
+		return
+	}
+	change := func() {
+		c.abort()
+		c.view.showAddress(a.addr.String(), a.addr.PlainHTTP || errors.Is(err, pumpauth.ErrHTTPSUnavailable), "")
+	}
+	pr := problem{
+		title:   "Pump Connect couldn't connect to " + a.addr.HostPort(),
+		text:    explainFor(a.addr, err),
+		err:     err,
+		primary: "Retry", onPrimary: a.retry,
+		secondary: "Change address", onSecondary: change,
+		onEscape: change, // Escape goes back, never retries
+	}
+	if needsNewAddress(err) {
+		pr.primary, pr.onPrimary, pr.secondary, pr.onSecondary = "Change address", change, "Retry", a.retry
+	}
+	c.post(a, func() { c.view.showProblem(pr) })
+}
+
+// needsNewAddress reports errors that retrying the same address cannot cure.
+func needsNewAddress(err error) bool {
+	for _, target := range []error{pumpauth.ErrUnknownUser, pumpauth.ErrNotPumpServer,
+		pumpauth.ErrHTTPSUnavailable, pumpauth.ErrCertificate, pumpauth.ErrInvalidWebfinger} {
+		if errors.Is(err, target) {
+			return true
+		}
+	}
+	return false
+}
+
+// enterCode switches the current attempt to the copy-paste flow: the
+// loopback flow is cancelled (its listener closes) and the oob flow runs.
+func (c *controller) enterCode(from *attempt) {
+	a := c.begin(from.addr, nil)
+	a.pump = from.pump
+	a.retry = func() { c.enterCode(a) }
+	c.view.showCode(a.addr)
+	go c.runCode(a)
+}
+
+func (c *controller) runCode(a *attempt) {
+	refused := ""
+	reregistered := false
+	for {
+		tok, err := a.pump.Authorize(a.ctx, func(ctx context.Context, link string) (string, error) {
+			codes := make(chan string, 1)
+			msg := refused
+			c.post(a, func() { c.view.codeReady(link, msg, codes) })
+			select {
+			case code := <-codes:
+				return code, nil
+			case <-ctx.Done():
+				return "", ctx.Err()
+			}
+		})
+		switch {
+		case err == nil:
+			c.post(a, func() { c.view.showProgress("Approved", "Finishing…") })
+			c.complete(a, tok)
+			return
+		case a.done():
+			return
+		case errors.Is(err, pumpauth.ErrVerifierRejected):
+			// The request token may be spent: ask for a new link, and say why.
+			refused = codeRefused
+		case errors.Is(err, pumpauth.ErrNoVerifier):
+			refused = Explain(err)
+		case errors.Is(err, pumpauth.ErrClientRejected) && !reregistered:
+			reregistered = true
+			if err := c.registerAgain(a); err != nil {
+				c.fail(a, err)
+				return
+			}
+		default:
+			c.fail(a, err)
+			return
+		}
+	}
+}

@@ -1,0 +1,103 @@
+package gui
+
+import (
+	"errors"
+
+	"fyne.io/fyne/v2"
+
+	"github.com/pumpconnect/pumpconnect/pumpauth"
+)
+
+// reconnect checks a stored account with whoami (two requests with the
+// stored endpoints) and shows Connected. UI goroutine.
+func (c *controller) reconnect(acct Account) {
+	addr := acct.Addr()
+	a := c.begin(addr, func() { c.reconnect(acct) })
+	who := acct.Address
+	if acct.DisplayName != "" {
+		who = acct.DisplayName + " (" + acct.Address + ")"
+	}
+	c.view.showProgress("Welcome back", "Reconnecting as "+who+"…")
+	go c.runReconnect(a, acct)
+}
+
+func (c *controller) runReconnect(a *attempt, acct Account) {
+	// start runs before the window's first frame: wait until the event loop
+	// runs (fyne.DoAndWait returns only then), so nothing but reading the
+	// preferences happens before the window shows.
+	fyne.DoAndWait(func() {})
+	p, err := c.newPump(acct.Client(c.opts.AppName), a.addr,
+		pumpauth.WithToken(acct.PumpToken()), pumpauth.WithEndpoints(acct.Endpoints))
+	var prof pumpauth.Profile
+	if err == nil {
+		a.pump = p
+		prof, err = p.Whoami(a.ctx)
+	}
+	switch {
+	case a.done():
+		return
+	case err == nil:
+		// Refresh the stored name and avatar (and the endpoints, when they
+		// had to be found again); the account works either way.
+		if e := p.Endpoints(); e != acct.Endpoints {
+			_ = c.store.SaveRegistration(a.addr, p.Client(), e)
+		}
+		_ = c.store.SaveToken(a.addr, acct.PumpToken(), prof)
+		c.post(a, func() { c.showConnected(a.addr, prof, p) })
+	case errors.Is(err, pumpauth.ErrWrongAccount):
+		// Stored by an earlier version under the wrong address: the token
+		// is someone else's. Offer to keep it under the right one.
+		c.post(a, func() { c.showWrongAccount(a, acct.PumpToken(), prof) })
+	case errors.Is(err, pumpauth.ErrTokenRejected):
+		// The token is dead; the registration may still be good (if not, the
+		// request-token step says so and registerAgain cures it).
+		if err := c.store.ClearToken(a.addr); err != nil {
+			c.failReconnect(a, storeError(err))
+			return
+		}
+		c.post(a, func() {
+			c.askPermissionAgain(a, "The server no longer accepts the permission you gave Pump Connect for "+a.addr.String()+
+				". Press Reconnect and approve again in your browser; it takes a moment.", err)
+		})
+	case errors.Is(err, pumpauth.ErrClientRejected):
+		if rerr := c.registerAgain(a); rerr != nil {
+			c.fail(a, rerr)
+			return
+		}
+		c.post(a, func() {
+			c.askPermissionAgain(a, a.addr.HostPort()+" needs your approval for Pump Connect once more. Press Reconnect and approve in your browser; it takes a moment.", err)
+		})
+	default:
+		// Unreachable, timeout, certificate…: keep everything, offer Retry.
+		c.failReconnect(a, err)
+	}
+}
+
+// failReconnect explains a failed reconnect; the account stays stored.
+func (c *controller) failReconnect(a *attempt, err error) {
+	c.post(a, func() {
+		c.view.showProblem(problem{
+			title:       "Pump Connect couldn't reach " + a.addr.HostPort(),
+			text:        explainFor(a.addr, err) + " Your account stays saved on this computer.",
+			err:         err,
+			primary:     "Retry",
+			onPrimary:   a.retry,
+			secondary:   "Use another account",
+			onSecondary: c.anotherAccount,
+		})
+	})
+}
+
+// askPermissionAgain offers to approve again with the stored registration.
+func (c *controller) askPermissionAgain(a *attempt, text string, err error) {
+	addr := a.addr
+	c.view.showProblem(problem{
+		title:       "Pump Connect needs your permission again",
+		text:        text,
+		err:         err,
+		primary:     "Reconnect",
+		onPrimary:   func() { c.connect(addr) },
+		secondary:   "Use another account",
+		onSecondary: c.anotherAccount,
+	})
+}
