@@ -8,7 +8,8 @@
 //     others, the store or the network;
 //   - UI (this file) is the window: it holds the screens, shows one at a
 //     time and wires their callbacks to the controller;
-//   - the controller (controller.go) holds no widget: it runs each
+//   - the controller (controller.go; its flows in connect.go,
+//     reconnect.go and wrongaccount.go) holds no widget: it runs each
 //     connection as an attempt (attempt.go) against the store and pumpauth
 //     in goroutines, and tells the window what to show. Results come back
 //     through fyne.Do and are dropped when their attempt was cancelled or
