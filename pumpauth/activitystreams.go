@@ -178,6 +178,9 @@ func parseProfile(body []byte) (Profile, error) {
 	if nick == "" {
 		return Profile{}, errors.New("the profile names no user")
 	}
+	if !validNick(nick) {
+		return Profile{}, errors.New("the profile's user name is not a pump.io nickname")
+	}
 	image := v.Image.URL
 	if image == "" {
 		image = v.Icon.URL

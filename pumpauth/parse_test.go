@@ -51,6 +51,7 @@ func TestParseProfile(t *testing.T) {
 		{"AS2 person whose id names no user", `{"type":"Person","id":"http://h/people?id=7","name":"X"}`, Profile{}, true},
 		{"AS2 person with another id shape", `{"type":"Person","id":"http://h/users/alice/profile","name":"X"}`, Profile{}, true},
 		{"AS2 note", `{"type":"Note","id":"http://h/api/note/1"}`, Profile{}, true},
+		{"blank nickname", `{"preferredUsername":" ","id":"http://h/api/user/x/profile"}`, Profile{}, true},
 		{"truncated", `{"objectType":"person","id":`, Profile{}, true},
 		{"html", `<html>login</html>`, Profile{}, true},
 		{"not a person", `{"objectType":"note","id":"x"}`, Profile{}, true},
@@ -132,6 +133,7 @@ func FuzzParseProfile(f *testing.F) {
 	f.Add(`{"objectType":"person","id":"x","preferredUsername":"a","image":{"url":"u"}}`)
 	f.Add(`{"id":1}`)
 	f.Add(`<html>`)
+	f.Add(`{"preferredUsernAme":" "}`) // found by this fuzz target: a blank nickname was accepted
 	f.Add(`{"type":"Person","id":"http://h/alice","name":"A","url":{"type":"Link","href":"http://h/alice"},"image":{"type":"Object","url":{"href":"i"}}}`)
 	f.Fuzz(func(t *testing.T, body string) {
 		p, err := parseProfile([]byte(body))
