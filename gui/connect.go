@@ -44,9 +44,13 @@ func (c *controller) runConnect(a *attempt) {
 func (c *controller) registered(a *attempt, fresh bool) error {
 	var cl pumpauth.Client
 	var opts []pumpauth.Option
-	if acct, ok := c.store.Account(a.addr); ok && !fresh && acct.HasClient() {
-		cl = acct.Client(c.opts.AppName)
+	if acct, ok := c.store.Account(a.addr); ok {
+		// The endpoints stay good when the registration does not: a fresh
+		// one need not read host-meta again.
 		opts = append(opts, pumpauth.WithEndpoints(acct.Endpoints))
+		if !fresh && acct.HasClient() {
+			cl = acct.Client(c.opts.AppName)
+		}
 	}
 	p, err := c.newPump(cl, a.addr, opts...)
 	if err != nil {

@@ -82,6 +82,7 @@ func TestReconnect_AfterWipedDatabase(t *testing.T) {
 	st := connectedStore(t, s)
 	addr := s.Address("alice")
 	oldKey := st.get(addr).ClientKey
+	hostMeta := s.Requests(pumptest.HostMeta)
 	s.ForgetClients()
 	h := newHarness(t, st, Options{})
 	h.setBrowser(approvingBrowser(t, s))
@@ -106,6 +107,9 @@ func TestReconnect_AfterWipedDatabase(t *testing.T) {
 	}
 	if a := st.get(addr); a.ClientKey == oldKey || !a.HasToken() {
 		t.Errorf("stored %+v: want a new registration and a token", a)
+	}
+	if n := s.Requests(pumptest.HostMeta) - hostMeta; n != 0 {
+		t.Errorf("%d host-meta requests: the stored endpoints outlive the registration", n)
 	}
 }
 
