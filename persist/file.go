@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -178,14 +177,7 @@ func readLimited(path string) ([]byte, error) {
 // moveAside renames a damaged preferences file to
 // preferences.json.damaged-<UTC time> (0600) and returns the new path.
 func moveAside(path string, now time.Time) (string, error) {
-	base := path + damagedInfix + now.UTC().Format(damagedTimeLayout)
-	dst := base
-	for i := 2; ; i++ {
-		if _, err := os.Lstat(dst); errors.Is(err, fs.ErrNotExist) {
-			break
-		}
-		dst = fmt.Sprintf("%s-%d", base, i)
-	}
+	dst := uniquePath(path + damagedInfix + now.UTC().Format(damagedTimeLayout))
 	if err := os.Rename(path, dst); err != nil {
 		return "", err
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"time"
 )
 
 func (s *Store) open() error {
@@ -18,7 +19,7 @@ func (s *Store) open() error {
 		return nil
 	}
 	dir := filepath.Dir(s.path)
-	if err := prepareFolder(dir, s.path); err != nil {
+	if err := prepareFolder(dir, s.path, s.now()); err != nil {
 		return err
 	}
 	state, live, sources, haveBackup, err := s.readSources(dir)
@@ -43,15 +44,23 @@ func (s *Store) open() error {
 	return nil
 }
 
-// prepareFolder keeps the settings folder and file private and drops
-// temporary files an interrupted write left.
-func prepareFolder(dir, path string) error {
+// prepareFolder keeps the settings folder, file and backup private (a
+// backup restored by hand may come back 0644), drops temporary files an
+// interrupted write left, and sets aside a folder or other non-file found
+// where the settings file or the backup belongs: nothing could be written
+// there, and the app would refuse to start.
+func prepareFolder(dir, path string, now time.Time) error {
 	if err := secureDir(dir); err != nil {
 		return fmt.Errorf("persist: settings folder: %w", err)
 	}
 	removeTemps(dir)
-	if err := secureFile(path); err != nil {
-		return fmt.Errorf("persist: settings file: %w", err)
+	for _, p := range []string{path, backupPath(dir)} {
+		if _, err := setAsideIfNotFile(p, now); err != nil {
+			return err
+		}
+		if err := secureFile(p); err != nil {
+			return fmt.Errorf("persist: %s: %w", filepath.Base(p), err)
+		}
 	}
 	return nil
 }

@@ -23,6 +23,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/app"
 
@@ -30,9 +31,10 @@ import (
 )
 
 const (
-	realStepEnv  = "PERSIST_REALPREFS_STEP" // "open" or "register"
-	realAppID    = "io.github.pumpconnect.PumpConnect"
-	reportPrefix = "REPORT "
+	realStepEnv    = "PERSIST_REALPREFS_STEP"    // "open" or "register"
+	realPrepareEnv = "PERSIST_REALPREFS_PREPARE" // set: PrepareForFyne first, as main does
+	realAppID      = "io.github.pumpconnect.PumpConnect"
+	reportPrefix   = "REPORT "
 )
 
 func init() { helpers["realprefs"] = realPrefsHelper }
@@ -47,6 +49,8 @@ type realReport struct {
 	Accounts      []string
 	AliceKey      string
 	Err           string
+	PredictedRoot string // FyneRoot's answer
+	SetAside      string // what PrepareForFyne set aside
 }
 
 // realPrefsHelper is one start of the app.
@@ -56,6 +60,18 @@ func realPrefsHelper() int {
 		out, _ := json.Marshal(r)
 		fmt.Println(reportPrefix + string(out))
 	}()
+	root, err := FyneRoot(realAppID)
+	if err != nil {
+		r.Err = err.Error()
+		return 1
+	}
+	r.PredictedRoot = root
+	if os.Getenv(realPrepareEnv) != "" {
+		if r.SetAside, err = PrepareForFyne(PreferencesPath(root), time.Now()); err != nil {
+			r.Err = err.Error()
+			return 1
+		}
+	}
 	a := app.NewWithID(realAppID)
 	r.Path = PreferencesPath(a.Storage().RootURI().Path())
 	s, err := NewStore(a.Preferences(), r.Path)
@@ -88,14 +104,30 @@ func modeOf(path string) fs.FileMode {
 	return fi.Mode().Perm()
 }
 
-// realStep starts the app (the helper) with its config under home.
+// realStep starts the app (the helper) with its config under home, as
+// main does (PrepareForFyne first).
 func realStep(t *testing.T, home, step string) realReport {
 	t.Helper()
+	return realStepWith(t, home, step, true)
+}
+
+// realStepCmd is the command of one start; prepare says whether it runs
+// PrepareForFyne before Fyne opens the file.
+func realStepCmd(home, step string, prepare bool) *exec.Cmd {
 	cmd := exec.Command(os.Args[0])
 	cmd.Env = append(os.Environ(),
 		helperEnv+"=realprefs", realStepEnv+"="+step,
 		"HOME="+home, "USERPROFILE="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"),
 		"LANG=en_US.UTF-8")
+	if prepare {
+		cmd.Env = append(cmd.Env, realPrepareEnv+"=1")
+	}
+	return cmd
+}
+
+func realStepWith(t *testing.T, home, step string, prepare bool) realReport {
+	t.Helper()
+	cmd := realStepCmd(home, step, prepare)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -198,5 +230,83 @@ func TestRealPreferencesTruncated(t *testing.T) {
 	r = realStep(t, home, "open")
 	if r.Notice != "" || r.AliceKey != "key-alice/client-secret-alice" {
 		t.Errorf("next start: notice %q, alice %q", r.Notice, r.AliceKey)
+	}
+}
+
+// TestRealFyneRoot: FyneRoot names the folder Fyne really uses, so main
+// checks the right file before Fyne opens it.
+func TestRealFyneRoot(t *testing.T) {
+	r := realStep(t, t.TempDir(), "open")
+	if got, want := r.PredictedRoot, filepath.Dir(r.Path); got != want {
+		t.Fatalf("FyneRoot = %q, Fyne uses %q", got, want)
+	}
+}
+
+// TestRealPreferencesMixedList: a list mixing types (a hand edit, a sync
+// conflict) makes Fyne panic while it makes the app, on every start.
+// PrepareForFyne, run first as main does, keeps a copy and drops the list;
+// the account survives, index and all.
+func TestRealPreferencesMixedList(t *testing.T) {
+	home := t.TempDir()
+	r := realStep(t, home, "register")
+	var values map[string]any
+	must(t, json.Unmarshal(readFile(t, r.Path), &values))
+	values["x"] = []any{1, "a"}
+	values[keyIndex] = []any{alice, 7}
+	bad, err := json.Marshal(values)
+	must(t, err)
+	writeFile(t, r.Path, bad, 0o600)
+
+	// Without the check, Fyne crashes: the reason for it.
+	out, err := realStepCmd(home, "open", false).CombinedOutput()
+	if err == nil || !bytes.Contains(out, []byte("panic")) {
+		t.Fatalf("Fyne loaded a mixed list without a panic (err %v): the check may be unneeded now\n%s", err, out)
+	}
+
+	r = realStep(t, home, "open")
+	if r.SetAside == "" || !bytes.Equal(readFile(t, r.SetAside), bad) {
+		t.Fatalf("the file as it was is not kept (set aside: %q)", r.SetAside)
+	}
+	wantMode(t, "the copy", modeOf(r.SetAside), 0o600)
+	if r.AliceKey != "key-alice/client-secret-alice" || r.Notice != "" {
+		t.Fatalf("after the repair: alice %q, notice %q", r.AliceKey, r.Notice)
+	}
+	r = realStep(t, home, "open")
+	if r.SetAside != "" || r.AliceKey != "key-alice/client-secret-alice" {
+		t.Errorf("next start: set aside %q, alice %q", r.SetAside, r.AliceKey)
+	}
+}
+
+// TestRealPreferencesNotAFile: a folder where the preferences file belongs,
+// and 1 MB of garbage there; the accounts come back from the backup.
+func TestRealPreferencesNotAFile(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		spoil func(t *testing.T, path string)
+	}{
+		{"folder", func(t *testing.T, path string) {
+			must(t, os.Remove(path))
+			must(t, os.MkdirAll(filepath.Join(path, "inside"), 0o700))
+		}},
+		{"garbage", func(t *testing.T, path string) {
+			writeFile(t, path, bytes.Repeat([]byte("\x00garbage{[\""), 1<<20/10), 0o600)
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			home := t.TempDir()
+			r := realStep(t, home, "register")
+			tc.spoil(t, r.Path)
+			r = realStep(t, home, "open")
+			if r.AliceKey != "key-alice/client-secret-alice" {
+				t.Fatalf("alice not restored: %q (notice %q)", r.AliceKey, r.Notice)
+			}
+			if !strings.Contains(r.Notice, "restored") {
+				t.Errorf("notice %q does not say the account was restored", r.Notice)
+			}
+			r = realStep(t, home, "open")
+			if r.AliceKey != "key-alice/client-secret-alice" || r.Notice != "" {
+				t.Errorf("next start: alice %q, notice %q", r.AliceKey, r.Notice)
+			}
+		})
 	}
 }
