@@ -2,6 +2,7 @@ package instance
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -70,7 +71,7 @@ func TestAcquireInstanceInProcess(t *testing.T) {
 
 	must(t, first.Close())
 	must(t, first.Close()) // twice is fine
-	if _, err := os.Stat(socketPath(dir)); !isNotExist(err) {
+	if _, err := os.Stat(mustSocketPath(t, dir)); !isNotExist(err) {
 		t.Errorf("socket left after Close: %v", err)
 	}
 	again, already := acquire(t, dir, nil)
@@ -83,11 +84,11 @@ func TestAcquireInstanceStaleSocket(t *testing.T) {
 	dir := instanceDir(t)
 	must(t, os.MkdirAll(dir, 0o700))
 	// A socket file nobody listens on: what a crashed copy leaves.
-	ln, err := net.Listen("unix", socketPath(dir))
+	ln, err := net.Listen("unix", mustSocketPath(t, dir))
 	must(t, err)
 	ln.(*net.UnixListener).SetUnlinkOnClose(false)
 	must(t, ln.Close())
-	if _, err := os.Stat(socketPath(dir)); err != nil {
+	if _, err := os.Stat(mustSocketPath(t, dir)); err != nil {
 		t.Fatalf("stale socket not there: %v", err)
 	}
 
@@ -144,17 +145,93 @@ func TestAcquireInstanceAtOnce(t *testing.T) {
 	}
 }
 
+func mustSocketPath(t *testing.T, dir string) string {
+	t.Helper()
+	p, err := socketPath(dir)
+	must(t, err)
+	return p
+}
+
+// TestSocketPathTooLong: a config folder too deep for a socket puts the
+// socket in $XDG_RUNTIME_DIR, or else in this user's private folder in the
+// temporary directory, never directly in a shared folder.
 func TestSocketPathTooLong(t *testing.T) {
 	long := "/" + strings.Repeat("d", 120)
-	p := socketPath(long)
-	if len(p) > maxSocketPathLen || !strings.HasPrefix(p, os.TempDir()) {
-		t.Errorf("socketPath(long) = %q", p)
-	}
-	if p != socketPath(long) || p == socketPath(long+"x") {
-		t.Error("socketPath not stable or not distinct")
-	}
-	if short := socketPath("/tmp/x"); short != filepath.Join("/tmp/x", socketFileName) {
+	if short := mustSocketPath(t, "/tmp/x"); short != filepath.Join("/tmp/x", socketFileName) {
 		t.Errorf("socketPath(short) = %q", short)
+	}
+	t.Run("runtime folder", func(t *testing.T) {
+		rt, err := os.MkdirTemp("", "rt")
+		must(t, err)
+		t.Cleanup(func() { os.RemoveAll(rt) })
+		t.Setenv("XDG_RUNTIME_DIR", rt)
+		p := mustSocketPath(t, long)
+		if filepath.Dir(p) != rt || len(p) > maxSocketPathLen {
+			t.Errorf("socketPath(long) = %q, want it in %s", p, rt)
+		}
+		if p != mustSocketPath(t, long) || p == mustSocketPath(t, long+"x") {
+			t.Error("socketPath not stable or not distinct")
+		}
+	})
+	t.Run("private temporary folder", func(t *testing.T) {
+		tmp := shortTemp(t)
+		t.Setenv("XDG_RUNTIME_DIR", "")
+		t.Setenv("TMPDIR", tmp)
+		p := mustSocketPath(t, long)
+		if filepath.Dir(filepath.Dir(p)) != tmp || len(p) > maxSocketPathLen {
+			t.Fatalf("socketPath(long) = %q, want it in a folder of its own in %s", p, tmp)
+		}
+		assertMode(t, filepath.Dir(p), 0o700)
+	})
+	t.Run("shared folders are refused", func(t *testing.T) {
+		tmp := shortTemp(t)
+		rt := filepath.Join(tmp, "rt")
+		must(t, os.Mkdir(rt, 0o700))
+		must(t, os.Chmod(rt, 0o777)) // a runtime folder others can write to
+		t.Setenv("XDG_RUNTIME_DIR", rt)
+		t.Setenv("TMPDIR", tmp)
+		must(t, os.Mkdir(filepath.Join(tmp, "pumpconnect-"+userTag()), 0o700))
+		must(t, os.Chmod(filepath.Join(tmp, "pumpconnect-"+userTag()), 0o777)) // made by someone else, say
+		if p, err := socketPath(long); err == nil {
+			t.Fatalf("socketPath(long) = %q in a shared folder", p)
+		}
+	})
+}
+
+// shortTemp is a new folder with a short path (sockets need one).
+func shortTemp(t *testing.T) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("/tmp", "pc")
+	must(t, err)
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	return dir
+}
+
+// TestAcquireWithoutSocket: when no socket can be made, the first copy
+// runs on the lock alone, and a later copy learns at once that it cannot
+// bring it to the front (no 5-second wait).
+func TestAcquireWithoutSocket(t *testing.T) {
+	dir := instanceDir(t)
+	must(t, os.MkdirAll(filepath.Join(dir, socketFileName, "in-the-way"), 0o700)) // the socket cannot be made
+	first, already := acquire(t, dir, nil)
+	if already {
+		t.Fatal("first acquisition: already running")
+	}
+	if first.Alone() == nil {
+		t.Fatal("Alone() = nil without a socket")
+	}
+	start := time.Now()
+	second, already, err := Acquire(dir, nil)
+	if second != nil || !already || !errors.Is(err, ErrNotReached) {
+		t.Fatalf("second acquisition: %v, %v, %v; want already running, ErrNotReached", second, already, err)
+	}
+	if waited := time.Since(start); waited >= activateTimeout/2 {
+		t.Errorf("the second copy waited %v for a copy that cannot answer", waited)
+	}
+	must(t, first.Close())
+	again, already := acquire(t, dir, nil)
+	if already || again == nil {
+		t.Fatal("after Close: still running")
 	}
 }
 
@@ -285,7 +362,7 @@ func TestAcquireInstanceTwoProcesses(t *testing.T) {
 		expectLine(t, lines, helperReady)
 		must(t, cmd.Process.Kill()) // no Close: the socket file stays
 		_ = cmd.Wait()
-		if _, err := os.Stat(socketPath(dir)); err != nil {
+		if _, err := os.Stat(mustSocketPath(t, dir)); err != nil {
 			t.Fatalf("expected a stale socket: %v", err)
 		}
 		onActivate, activated := activations()

@@ -5,6 +5,7 @@ package instance
 import (
 	"errors"
 	"os"
+	"strconv"
 	"syscall"
 )
 
@@ -40,3 +41,12 @@ func unlockFile(f *os.File) {
 	_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
 	f.Close()
 }
+
+// ownedByMe reports whether this process's user owns the file.
+func ownedByMe(fi os.FileInfo) bool {
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	return ok && int(st.Uid) == os.Getuid()
+}
+
+// userTag names this user in a shared folder.
+func userTag() string { return strconv.Itoa(os.Getuid()) }
