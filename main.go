@@ -9,6 +9,8 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"sync/atomic"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -35,39 +37,58 @@ func main() {
 
 	meta, err := appMetadata()
 	if err != nil {
-		fail(err)
+		fail(app.New(), "Pump Connect", err) // a broken build: say so all the same
 	}
 	id := meta.ID
 	if *useDemo {
 		id += ".Demo" // demo accounts never mix with real ones
 	}
+	root, err := persist.FyneRoot(id)
+	if err != nil {
+		fail(app.NewWithID(id), meta.Name, err)
+	}
+	// A second start asks the running copy to come to the front and ends
+	// here, before the app and its window are made.
+	var win atomic.Pointer[fyne.Window] // set once the window exists
+	inst, running, err := instance.Acquire(root, func() {
+		if w := win.Load(); w != nil {
+			fyne.Do(func() {
+				(*w).Show()
+				(*w).RequestFocus()
+			})
+		}
+	})
+	if running && err == nil {
+		return
+	}
+	// Fyne reads the preferences file inside NewWithID, and a file it
+	// cannot load would crash it there on every start: check it first.
+	if moved, err := persist.PrepareForFyne(persist.PreferencesPath(root), time.Now()); err != nil {
+		fmt.Fprintln(os.Stderr, "pumpconnect:", err)
+	} else if moved != "" {
+		fmt.Fprintln(os.Stderr, "pumpconnect: the settings file could not be loaded as it was; kept as", moved)
+	}
 	a := app.NewWithID(id)
 	icon := fyne.NewStaticResource("Icon.png", iconPNG)
 	a.SetIcon(icon)
-	root := a.Storage().RootURI().Path()
-
-	var w fyne.Window
-	inst, running, err := instance.Acquire(root, func() {
-		fyne.Do(func() {
-			if w != nil {
-				w.Show()
-				w.RequestFocus()
-			}
-		})
-	})
 	if err != nil {
-		fail(err)
-	}
-	if running {
-		return // the running copy comes to the front instead
+		fail(a, meta.Name, err) // also when the running copy could not be reached
 	}
 	defer inst.Close()
+	if why := inst.Alone(); why != nil {
+		fmt.Fprintln(os.Stderr, "pumpconnect: a second start cannot bring this window to the front:", why)
+	}
+	if got := a.Storage().RootURI().Path(); got != root {
+		fmt.Fprintf(os.Stderr, "pumpconnect: Fyne keeps its files in %s, not %s\n", got, root)
+	}
 
 	store, err := persist.NewStore(a.Preferences(), persist.PreferencesPath(root))
 	if err != nil {
-		fail(err)
+		inst.Close()
+		fail(a, meta.Name, err)
 	}
-	w = a.NewWindow(meta.Name)
+	w := a.NewWindow(meta.Name)
+	win.Store(&w)
 	opts := gui.Options{AppName: meta.Name, Icon: icon}
 	if *useDemo {
 		server := demo.Start()
@@ -94,7 +115,10 @@ func appMetadata() (metadata, error) {
 	return f.Details, nil
 }
 
-func fail(err error) {
+// fail tells why the app cannot start, on stderr and in a small window
+// (someone who double-clicked sees no terminal), and exits.
+func fail(a fyne.App, name string, err error) {
 	fmt.Fprintln(os.Stderr, "pumpconnect:", err)
+	gui.ShowStartupProblem(a, name, fyne.NewStaticResource("Icon.png", iconPNG), err)
 	os.Exit(1)
 }
