@@ -31,6 +31,7 @@ type exchangeRecorder struct {
 
 	mu          sync.Mutex
 	err         error // transport failure
+	redirect    error // a redirect to another origin (not followed), else nil
 	status      int
 	contentType string
 	body        []byte
@@ -47,6 +48,7 @@ func (r *exchangeRecorder) Do(req *http.Request) (*http.Response, error) {
 		r.err = err
 		return nil, err
 	}
+	r.redirect = redirectOf(req, resp)
 	if r.ctx == nil {
 		limitBody(resp, maxAPIBody)
 		return resp, nil // the signed API client: the caller reads the response
@@ -73,6 +75,10 @@ func (r *exchangeRecorder) failure(ctx context.Context, op string) error {
 		return wrapContext(op, ctx.Err())
 	case r.err != nil:
 		return transportError(ctx, op, r.err)
+	case r.redirect != nil:
+		// Token steps never follow a redirect; one to another server is
+		// named as such (a same-origin one is an ordinary error status).
+		return &ResponseError{Op: op, Kind: ErrBadResponse, Cause: r.redirect}
 	case r.status != 0 && (r.status < 200 || r.status > 299):
 		return statusError(op, r.status, r.contentType, r.body)
 	default:
@@ -167,14 +173,18 @@ func (p *Pump) getAccessToken(ctx context.Context, e Endpoints, c Client, rt req
 
 // signingClient returns an http.Client that signs every request with c and
 // t (t may be empty: two-legged requests). The outer client follows
-// redirects; each hop goes through the signing transport and is signed for
-// its own URL, as pump.io's whoami redirect needs.
+// redirects on the same origin only (scheme, host and port; see
+// redirect.go); each hop goes through the signing transport and is signed
+// for its own URL, as pump.io's whoami redirect needs. A redirect to
+// another origin is refused before it is signed, by CheckRedirect and
+// again by the transport, so a caller replacing CheckRedirect cannot lift
+// the rule.
 func (p *Pump) signingClient(e Endpoints, c Client, t Token) *http.Client {
 	consumer := p.consumerWith(&exchangeRecorder{inner: p.noRedirects()}, e, c)
 	rt, _ := consumer.MakeRoundTripper(&oauth.AccessToken{Token: t.Token, Secret: t.Secret})
 	return &http.Client{
-		Transport:     askActivityStreams1{rt},
-		CheckRedirect: newPlainClient(p.base).CheckRedirect,
+		Transport:     sameOriginHops{askActivityStreams1{rt}},
+		CheckRedirect: sameOriginRedirects(p.base.CheckRedirect),
 		Timeout:       p.base.Timeout,
 		Jar:           nil,
 	}

@@ -63,7 +63,8 @@ const DefaultAuthorizationTimeout = 10 * time.Minute
 // keep the newest client credentials and token.
 type Pump struct {
 	base          *http.Client // the caller's client (or a default), unsigned
-	plain         *http.Client // base, refusing https→http redirects
+	plain         *http.Client // base, refusing https→http redirects (discovery)
+	originOnly    *http.Client // base, following redirects on the same origin only (registration)
 	plainHTTP     bool
 	timeout       time.Duration
 	authTimeout   time.Duration
@@ -153,6 +154,9 @@ func New(c Client, opts ...Option) (*Pump, error) {
 		p.base = &http.Client{Timeout: 2 * DefaultTimeout}
 	}
 	p.plain = newPlainClient(p.base)
+	so := *p.base
+	so.CheckRedirect = sameOriginRedirects(p.base.CheckRedirect)
+	p.originOnly = &so
 	p.addr.PlainHTTP = p.plainHTTP
 	p.useStoredEndpoints(p.withEndpoints)
 	return p, nil

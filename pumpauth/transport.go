@@ -77,6 +77,7 @@ func transportError(ctx context.Context, op string, err error) error {
 	}
 	kind := ErrUnreachable
 	var (
+		redirect         *redirectError
 		unknownAuthority x509.UnknownAuthorityError
 		hostnameErr      x509.HostnameError
 		invalidCert      x509.CertificateInvalidError
@@ -85,8 +86,11 @@ func transportError(ctx context.Context, op string, err error) error {
 		netErr           net.Error
 	)
 	switch {
-	case errors.Is(err, ErrBodyTooLarge):
+	case errors.Is(err, ErrBodyTooLarge), errors.As(err, &redirect):
 		kind = ErrBadResponse
+		if redirect != nil {
+			cause = redirect
+		}
 	case errors.As(err, &unknownAuthority), errors.As(err, &hostnameErr),
 		errors.As(err, &invalidCert), errors.As(err, &verifyErr):
 		kind = ErrCertificate
@@ -190,7 +194,11 @@ func (p *Pump) getJSON(ctx context.Context, op, rawURL string, v any) (answer, e
 // For error statuses it returns the answer with a nil error so the
 // caller can classify it in context.
 func (p *Pump) doJSON(ctx context.Context, op string, req *http.Request, v any) (answer, error) {
-	resp, err := p.plain.Do(req)
+	client := p.plain
+	if op == opRegister {
+		client = p.originOnly // its answer holds the client credentials
+	}
+	resp, err := client.Do(req)
 	if err != nil {
 		return answer{}, transportError(ctx, op, err)
 	}
