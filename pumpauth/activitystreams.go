@@ -137,12 +137,14 @@ func (o *asObject) kind() string {
 	return strings.ToLower(string(o.Type))
 }
 
-// name is the display name in either dialect.
+// name is the display name in either dialect (AS1 displayName, else AS2
+// name), cleaned by CleanDisplayName: it is the server's text and goes on
+// screen. A displayName with nothing visible in it gives way to name.
 func (o *asObject) name() string {
-	if o.DisplayName != "" {
-		return o.DisplayName
+	if n := CleanDisplayName(o.DisplayName); n != "" {
+		return n
 	}
-	return o.Name
+	return CleanDisplayName(o.Name)
 }
 
 // UnmarshalJSON accepts an object, or (AS2) a bare id string for actor and object.
@@ -220,7 +222,7 @@ func nickFromID(id string) string {
 type Activity struct {
 	ID         string    // the activity's id (a URL)
 	Verb       string    // "post", "follow", … (AS1 verb; AS2 type in lower case, "create" for a post)
-	ActorName  string    // who did it: display name, or nickname
+	ActorName  string    // who did it: display name (cleaned by CleanDisplayName), or nickname
 	ActorID    string    // the actor's id
 	ObjectType string    // "note", "person", … in lower case
 	Content    string    // the object's content (HTML), else its name

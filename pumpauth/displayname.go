@@ -10,6 +10,16 @@ import (
 const maxDisplayName = 64
 
 // CleanDisplayName makes a display name from a server safe to show and store: control, bidi and other invisible format characters removed, white space collapsed, trimmed, at most 64 runes (longer names end in "…").
+//
+// Every Profile and Activity this package parses carries names already
+// cleaned; call it for names that come from elsewhere (stored by an older
+// version, typed). It is idempotent.
+//
+// Zero-width joiners (U+200D) and non-joiners (U+200C) go too, although
+// emoji sequences (👩‍💻) and some scripts use them: such an emoji shows as
+// its parts (👩💻), which stays readable, while a joiner kept anywhere could
+// carry text the person does not see. Tag characters (U+E0020–U+E007F,
+// which can spell hidden ASCII) are format characters and go as well.
 func CleanDisplayName(s string) string {
 	var b strings.Builder
 	space := false // a space is pending: written before the next visible rune

@@ -3,6 +3,7 @@ package pumpauth
 import (
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -49,4 +50,38 @@ func TestCleanDisplayName(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzCleanDisplayName checks what every cleaned name promises: valid
+// UTF-8, no control, format (bidi, zero-width) or private-use character,
+// no space at either end nor two in a row, at most 64 runes, and cleaning
+// it again changes nothing.
+func FuzzCleanDisplayName(f *testing.F) {
+	for _, s := range []string{"Alice Example", "\u202Eevil\u202C\nname", "a\u200Db", "\xff\xfe", "  ",
+		strings.Repeat("é ", 40), strings.Repeat("a", 63) + " b", "\u3164x\U000E0041"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		out := CleanDisplayName(in)
+		if !utf8.ValidString(out) {
+			t.Fatalf("CleanDisplayName(%q) = %q: not UTF-8", in, out)
+		}
+		if n := utf8.RuneCountInString(out); n > maxDisplayName {
+			t.Fatalf("CleanDisplayName(%q) has %d runes", in, n)
+		}
+		for _, r := range out {
+			if unicode.In(r, unicode.Cc, unicode.Cf, unicode.Co, unicode.Cs) || r == utf8.RuneError {
+				t.Fatalf("CleanDisplayName(%q) = %q keeps %U", in, out, r)
+			}
+			if unicode.IsSpace(r) && r != ' ' {
+				t.Fatalf("CleanDisplayName(%q) = %q keeps the space %U", in, out, r)
+			}
+		}
+		if strings.TrimSpace(out) != out || strings.Contains(out, "  ") {
+			t.Fatalf("CleanDisplayName(%q) = %q: spaces not collapsed and trimmed", in, out)
+		}
+		if again := CleanDisplayName(out); again != out {
+			t.Fatalf("not idempotent: %q → %q → %q", in, out, again)
+		}
+	})
 }

@@ -71,3 +71,11 @@ func ExamplePump_AuthorizeInBrowser() {
 	fmt.Println("approved:", err == nil)
 	// Output: approved: true
 }
+
+// A display name is the server's text: CleanDisplayName removes what could
+// disguise it on screen (here a right-to-left override, a newline and a
+// zero-width space) before it is shown or stored.
+func ExampleCleanDisplayName() {
+	fmt.Printf("%q\n", pumpauth.CleanDisplayName("  \u202eAlice\n\u200bExample  "))
+	// Output: "Alice Example"
+}

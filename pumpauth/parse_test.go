@@ -43,6 +43,15 @@ func TestParseProfile(t *testing.T) {
 			Profile{ID: "http://h/api/user/alice/profile", PreferredUsername: "alice", DisplayName: "Alice Example",
 				URL: "http://h/alice", ImageURL: "http://h/a.png", Followers: 3, Following: 4}, false},
 		{"no display name", `{"id":"x","preferredUsername":"bob"}`, Profile{ID: "x", PreferredUsername: "bob"}, false},
+		{"AS1 display name that would reorder the window", `{"objectType":"person","id":"x","preferredUsername":"bob",
+			"displayName":"\u202eBob\n\u2066Admin\u2069\u200b\t  verified"}`,
+			Profile{ID: "x", PreferredUsername: "bob", DisplayName: "Bob Admin verified"}, false},
+		{"AS2 name with controls", `{"type":"Person","id":"http://h/bob","name":"\u0007Bob\r\n\u200fthe\u061c  Builder "}`,
+			Profile{ID: "http://h/bob", PreferredUsername: "bob", DisplayName: "Bob the Builder"}, false},
+		{"invisible display name gives way to name", `{"type":"Person","id":"http://h/bob","displayName":"\u202e\u200b","name":"Bob"}`,
+			Profile{ID: "http://h/bob", PreferredUsername: "bob", DisplayName: "Bob"}, false},
+		{"long display name", `{"id":"x","preferredUsername":"bob","displayName":"` + strings.Repeat("b", 100) + `"}`,
+			Profile{ID: "x", PreferredUsername: "bob", DisplayName: strings.Repeat("b", 63) + "…"}, false},
 		// Measured on pump.io 6.0 (ba6b392c), Accept: application/json.
 		{"6.0 AS2 person", `{"@context":"https://www.w3.org/ns/activitystreams","id":"http://127.0.0.1:8060/alice","type":"Person","inbox":"http://127.0.0.1:8060/api/user/alice/inbox","followers":"http://127.0.0.1:8060/api/user/alice/followers","following":"http://127.0.0.1:8060/api/user/alice/following","liked":"http://127.0.0.1:8060/api/user/alice/favorites","name":"Alice Liddell","outbox":"http://127.0.0.1:8060/api/user/alice/feed","updated":"2026-12-03T10:17:41.000Z","url":{"type":"Link","href":"http://127.0.0.1:8060/alice","mediaType":"text/html"}}`,
 			Profile{ID: "http://127.0.0.1:8060/alice", PreferredUsername: "alice", DisplayName: "Alice Liddell", URL: "http://127.0.0.1:8060/alice"}, false},
@@ -224,6 +233,16 @@ func TestParseCollection(t *testing.T) {
 				t.Errorf("got %+v\nwant %+v", got, tt.want)
 			}
 		})
+	}
+	// An actor's name is cleaned in either dialect.
+	for _, body := range []string{
+		`{"items":[{"verb":"post","id":"a","actor":{"displayName":"\u202eEve\n\u200bBob"}}],"totalItems":1}`,
+		`{"orderedItems":[{"type":"Create","id":"a","actor":{"type":"Person","name":"\u202eEve\n\u200bBob"}}],"totalItems":1}`,
+	} {
+		c, err := parseCollection([]byte(body))
+		if err != nil || len(c.Items) != 1 || c.Items[0].ActorName != "Eve Bob" {
+			t.Errorf("actor name of %s: %+v, %v", body, c, err)
+		}
 	}
 	for _, bad := range []string{`[]`, `{"totalItems":3}`, `{"items":"x"}`, `<html>`} {
 		if _, err := parseCollection([]byte(bad)); err == nil {

@@ -35,7 +35,7 @@ type Profile struct {
 	ID                string // e.g. "https://pump.example/api/user/alice/profile"
 	Address           string // the account, e.g. "alice@pump.example": the nickname at the host of ID
 	PreferredUsername string // the nickname, e.g. "alice"
-	DisplayName       string // e.g. "Alice Example"; may be empty
+	DisplayName       string // e.g. "Alice Example"; may be empty; always cleaned by CleanDisplayName
 	URL               string // the profile web page
 	ImageURL          string // the avatar; empty when none
 	Summary           string
