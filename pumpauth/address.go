@@ -38,13 +38,21 @@ func (a Address) HostPort() string {
 	return h
 }
 
-// IsLoopback reports whether the server is this computer (127.0.0.0/8, ::1, localhost).
+// IsLoopback reports whether the server is this computer: the name
+// localhost itself, or a loopback IP literal (127.0.0.0/8, ::1, and
+// 127.0.0.0/8 written as IPv4-mapped IPv6, ::ffff:127.0.0.1). Only such a
+// server may be reached over plain http without WithPlainHTTP.
+//
+// Other names ending in .localhost (pump.localhost) do not count: this
+// package resolves them through the system's resolver like any name, and
+// nothing guarantees that resolver keeps them on this computer (RFC 6761
+// only asks it to). Neither does "localhost." with a final dot.
 func (a Address) IsLoopback() bool {
-	if a.Host == "localhost" || strings.HasSuffix(a.Host, ".localhost") {
+	if a.Host == "localhost" {
 		return true
 	}
 	ip, err := netip.ParseAddr(a.Host)
-	return err == nil && ip.IsLoopback()
+	return err == nil && ip.Unmap().IsLoopback()
 }
 
 // baseURL is scheme://host[:port] with the scheme's default port left out,

@@ -139,3 +139,56 @@ func TestAddressHostPort(t *testing.T) {
 		}
 	}
 }
+
+// Only localhost itself and loopback IP literals are this computer: other
+// .localhost names go to the resolver like any name, so they get no plain
+// http allowance.
+func TestAddressIsLoopback(t *testing.T) {
+	tests := []struct {
+		in   string
+		want bool
+	}{
+		{"alice@localhost", true},
+		{"alice@LocalHost:8000", true},
+		{"alice@127.0.0.1", true},
+		{"alice@127.255.255.254:1", true},
+		{"alice@[::1]", true},
+		{"alice@[::ffff:127.0.0.1]:8000", true},
+		{"alice@[::ffff:7f00:2]", true},
+		{"alice@pump.localhost", false},
+		{"alice@evil.localhost:8000", false},
+		{"alice@localhost.", false},
+		{"alice@localhost.example", false},
+		{"alice@mylocalhost", false},
+		{"alice@[::ffff:10.0.0.1]", false},
+		{"alice@0.0.0.0", false},
+		{"alice@10.0.0.1", false},
+		{"alice@[fe80::1]", false},
+		{"alice@pump.example", false},
+	}
+	for _, tt := range tests {
+		a, err := ParseAddress(tt.in)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.in, err)
+		}
+		if got := a.IsLoopback(); got != tt.want {
+			t.Errorf("%s IsLoopback() = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
+
+// A .localhost name is an ordinary host: a Pump for it reads host-meta
+// over https only, unless WithPlainHTTP allows http.
+func TestDotLocalhostGetsNoPlainHTTP(t *testing.T) {
+	p, err := New(Client{Webfinger: "alice@pump.localhost:8000"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.allowHTTP() {
+		t.Error("plain http allowed for pump.localhost")
+	}
+	p, _ = New(Client{Webfinger: "alice@pump.localhost:8000"}, WithPlainHTTP())
+	if !p.allowHTTP() {
+		t.Error("WithPlainHTTP did not allow plain http")
+	}
+}
