@@ -88,12 +88,28 @@ func TestTimeouts(t *testing.T) {
 	s.ClearFaults()
 
 	var callback string
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	_, err = newTestPump(t, s, Client{}, WithAuthorizationTimeout(100*time.Millisecond)).
-		AuthorizeInBrowser(context.Background(), func(u string) { callback = s.CallbackFor(tokenOf(t, u)) })
+		AuthorizeInBrowser(ctx, func(u string) {
+			// What the server's redirect after a late approval would lead to.
+			callback = s.CallbackFor(tokenOf(t, u)) + "&oauth_token=" + tokenOf(t, u) + "&oauth_verifier=LateVerifierLateVerif1"
+		})
 	if !errors.Is(err, ErrAuthorizationTimeout) {
 		t.Fatalf("nobody approved: got %v, want ErrAuthorizationTimeout", err)
 	}
-	assertClosed(t, callback) // a late callback finds nobody listening
+	// A late callback is told that nobody waits any more, until the caller
+	// cancels; then nothing listens.
+	resp, err := http.Get(callback)
+	if err != nil {
+		t.Fatalf("late callback: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusGone {
+		t.Errorf("late callback: status %d, want 410", resp.StatusCode)
+	}
+	cancel()
+	dialClosed(t, resp.Request.URL.Host)
 }
 
 func TestServerFaultsAtEachEndpoint(t *testing.T) {

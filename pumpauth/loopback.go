@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"html/template"
 	"net"
@@ -26,14 +27,22 @@ import (
 // runs; it accepts exactly one callback, whose oauth_token is the request
 // token it was issued (pump.io never checks the verifier itself) and whose
 // state is the unguessable value it put in the callback URL; it answers the
-// browser with a short page; it closes the listener on success, failure,
-// cancel or timeout.
+// browser with a short page that closes the connection (no keep-alive), and
+// it stops listening once the flow is over — promptly: a browser's idle or
+// preconnected connection never holds it up.
 //
 // open is called once with the authorize URL, from the flow's goroutine;
 // it should show or open the URL and return promptly. The wait ends with
-// ErrAuthorizationTimeout after the authorization timeout
-// (DefaultAuthorizationTimeout; see WithAuthorizationTimeout), or with an
-// error wrapping context.Canceled when ctx is cancelled.
+// an error wrapping context.Canceled when ctx is cancelled (the listener
+// closes at once), or with ErrAuthorizationTimeout after the authorization
+// timeout (DefaultAuthorizationTimeout; see WithAuthorizationTimeout).
+//
+// After a timeout the listener stays up a while longer, so that a person
+// who approves late sees a page saying Pump Connect stopped waiting (and
+// to press Retry) instead of a browser error: it accepts no approval any
+// more, and closes when ctx is done or after LateApprovalGrace, whichever
+// comes first. A caller that shows the timeout and then moves on (Retry,
+// Back, closing its window) should cancel ctx then.
 func (p *Pump) AuthorizeInBrowser(ctx context.Context, open func(authorizeURL string)) (Token, error) {
 	c, e, err := p.prepare(ctx)
 	if err != nil {
@@ -43,21 +52,31 @@ func (p *Pump) AuthorizeInBrowser(ctx context.Context, open func(authorizeURL st
 	if err != nil {
 		return Token{}, err
 	}
-	defer cb.Close()
 	rt, authURL, err := p.getRequestToken(ctx, e, c, cb.URL())
 	if err != nil {
+		cb.abort()
 		return Token{}, err
 	}
 	cb.expect(rt.Token)
 	open(authURL)
 	verifier, err := cb.wait(ctx, p.authTimeout)
-	if err != nil {
+	switch {
+	case errors.Is(err, ErrAuthorizationTimeout):
+		cb.stopWaiting(ctx, LateApprovalGrace)
+		return Token{}, err
+	case err != nil:
 		cb.abort()
 		return Token{}, err
 	}
 	cb.Close()
 	return p.finish(ctx, e, c, rt, verifier)
 }
+
+// LateApprovalGrace bounds how long AuthorizeInBrowser's listener stays up
+// after ErrAuthorizationTimeout to tell a late approval that nobody waits
+// for it. pump.io drops request tokens idle for 10 minutes, so an approval
+// later than that cannot come.
+const LateApprovalGrace = 10 * time.Minute
 
 // callbackListener receives the one loopback callback of a flow.
 type callbackListener struct {
@@ -70,7 +89,11 @@ type callbackListener struct {
 	mu       sync.Mutex
 	token    string // the request token the callback must carry
 	accepted bool
+	late     bool // the wait timed out: callbacks get pageLate
 	closed   bool
+
+	connMu sync.Mutex
+	fresh  map[net.Conn]struct{} // connections that have not sent a request yet
 }
 
 // listenForCallback binds an ephemeral port on the loopback addresses
@@ -85,13 +108,17 @@ func listenForCallback(hosts []string) (*callbackListener, error) {
 		port:      first.Addr().(*net.TCPAddr).Port,
 		state:     randomState(),
 		verifier:  make(chan string, 1),
+		fresh:     make(map[net.Conn]struct{}),
 	}
 	for _, h := range hosts[1:] {
 		if more, err := net.Listen("tcp", net.JoinHostPort(h, strconv.Itoa(l.port))); err == nil {
 			l.listeners = append(l.listeners, more)
 		}
 	}
-	l.srv = &http.Server{Handler: l, ReadHeaderTimeout: 10 * time.Second}
+	l.srv = &http.Server{Handler: l, ReadHeaderTimeout: 10 * time.Second, ConnState: l.track}
+	// One request per connection: the answer page closes its connection,
+	// so nothing the browser keeps open outlives the flow.
+	l.srv.SetKeepAlivesEnabled(false)
 	for _, ln := range l.listeners {
 		go l.srv.Serve(ln) //nolint:errcheck // ends with ErrServerClosed on Close
 	}
@@ -133,7 +160,8 @@ func (l *callbackListener) wait(ctx context.Context, timeout time.Duration) (str
 }
 
 // abort refuses every later callback and stops listening at once (a
-// browser's idle preconnection must not hold up a Cancel).
+// browser's idle preconnection must not hold up a Cancel). Safe to call
+// more than once, and after Close.
 func (l *callbackListener) abort() {
 	l.mu.Lock()
 	l.accepted = true // a callback racing the close gets "already done", never success
@@ -142,8 +170,42 @@ func (l *callbackListener) abort() {
 	l.srv.Close()
 }
 
-// Close stops listening after the answer to the browser is written; safe
-// to call more than once.
+// stopWaiting answers every later callback with pageLate (never success),
+// and keeps listening until ctx is done or grace has passed, whichever
+// comes first; then it aborts. It returns at once.
+func (l *callbackListener) stopWaiting(ctx context.Context, grace time.Duration) {
+	l.mu.Lock()
+	l.late = true
+	l.mu.Unlock()
+	go func() {
+		t := time.NewTimer(grace)
+		defer t.Stop()
+		select {
+		case <-ctx.Done():
+		case <-t.C:
+		}
+		l.abort()
+	}()
+}
+
+// track keeps the connections that have not sent a request yet
+// (http.Server.ConnState).
+func (l *callbackListener) track(c net.Conn, s http.ConnState) {
+	l.connMu.Lock()
+	defer l.connMu.Unlock()
+	if s == http.StateNew {
+		l.fresh[c] = struct{}{}
+	} else {
+		delete(l.fresh, c)
+	}
+}
+
+// Close stops listening once the answer to the browser is out; safe to
+// call more than once. The callback's answer is flushed before its
+// verifier is handed over and its connection is not kept alive, so Close
+// has nothing to wait for but handlers still running. Connections that
+// never sent a request (browsers open spare ones ahead of time) are closed
+// at once: http.Server.Shutdown would wait seconds for them.
 func (l *callbackListener) Close() {
 	l.mu.Lock()
 	if l.closed {
@@ -152,12 +214,23 @@ func (l *callbackListener) Close() {
 	}
 	l.closed = true
 	l.mu.Unlock()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	for _, ln := range l.listeners {
+		ln.Close() // no new connections while the fresh ones are closed
+	}
+	l.connMu.Lock()
+	for c := range l.fresh {
+		c.Close()
+	}
+	l.connMu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), closeBound)
 	defer cancel()
 	if err := l.srv.Shutdown(ctx); err != nil {
 		l.srv.Close()
 	}
 }
+
+// closeBound is the longest Close waits for a handler still answering.
+const closeBound = 500 * time.Millisecond
 
 // ServeHTTP accepts the one callback whose state and oauth_token match.
 func (l *callbackListener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -173,23 +246,33 @@ func (l *callbackListener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	l.mu.Lock()
-	defer l.mu.Unlock()
+	ours := l.token != "" &&
+		subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(l.state)) == 1 &&
+		subtle.ConstantTimeCompare([]byte(q.Get("oauth_token")), []byte(l.token)) == 1
+	v, verr := CleanVerifier(q.Get("oauth_verifier"))
+	var page callbackContent
+	status := http.StatusOK
 	switch {
 	case l.accepted:
-		callbackPage(w, http.StatusGone, pageUsed)
-	case l.token == "" ||
-		subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(l.state)) != 1 ||
-		subtle.ConstantTimeCompare([]byte(q.Get("oauth_token")), []byte(l.token)) != 1:
-		callbackPage(w, http.StatusBadRequest, pageMismatch)
+		status, page = http.StatusGone, pageUsed
+	case !ours:
+		status, page = http.StatusBadRequest, pageMismatch
+	case l.late:
+		status, page = http.StatusGone, pageLate
+	case verr != nil:
+		status, page = http.StatusBadRequest, pageMismatch
 	default:
-		v, err := CleanVerifier(q.Get("oauth_verifier"))
-		if err != nil {
-			callbackPage(w, http.StatusBadRequest, pageMismatch)
-			return
+		l.accepted = true // from now on, only this request may deliver
+		page = pageDone
+	}
+	l.mu.Unlock()
+	callbackPage(w, status, page)
+	if page == pageDone {
+		// The page is out before the flow may close the listener.
+		if f, ok := w.(http.Flusher); ok {
+			f.Flush()
 		}
-		l.accepted = true
 		l.verifier <- v
-		callbackPage(w, http.StatusOK, pageDone)
 	}
 }
 
@@ -209,6 +292,7 @@ var (
 	pageDone     = callbackContent{"Approval received", "Pump Connect finishes connecting by itself. You can close this tab and return to Pump Connect."}
 	pageMismatch = callbackContent{"This link is not for Pump Connect's current sign-in", "Return to Pump Connect and start again; this tab can be closed."}
 	pageUsed     = callbackContent{"This sign-in is over", "Pump Connect is no longer waiting for this approval. Close this tab and return to Pump Connect; press Retry there if it asks."}
+	pageLate     = callbackContent{"Pump Connect stopped waiting", "This approval came after Pump Connect stopped waiting for it. Go back to Pump Connect and press Retry."}
 	pageNotFound = callbackContent{"Not found", "You can close this tab and return to Pump Connect."}
 )
 

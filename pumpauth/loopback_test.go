@@ -3,9 +3,11 @@ package pumpauth
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -193,5 +195,133 @@ func TestLoopbackAfterTimeoutAnswersNoSuccess(t *testing.T) {
 	case v := <-l.verifier:
 		t.Fatalf("a verifier was delivered after the timeout: %q", v)
 	default:
+	}
+}
+
+// dialClosed waits until nothing accepts connections on hostport, failing
+// after a generous deadline. The listener closes on another goroutine
+// (the one watching ctx), so the test polls the port rather than sleep.
+func dialClosed(t *testing.T, hostport string) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		conn, err := net.DialTimeout("tcp", hostport, time.Second)
+		if err != nil {
+			return
+		}
+		conn.Close()
+		if time.Now().After(deadline) {
+			t.Fatalf("callback listener %s still open", hostport)
+		}
+		<-tick.C
+	}
+}
+
+// A person who approves after Pump Connect stopped waiting sees a page
+// saying so, not a browser error; no token is made from that approval; and
+// the listener closes when the caller's context is cancelled.
+func TestAuthorizeInBrowserLateApproval(t *testing.T) {
+	s := pumptest.NewServer()
+	defer s.Close()
+	p := newTestPump(t, s, Client{}, WithAuthorizationTimeout(20*time.Millisecond))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var link string
+	_, err := p.AuthorizeInBrowser(ctx, func(u string) { link = u }) // nobody approves in time
+	if !errors.Is(err, ErrAuthorizationTimeout) {
+		t.Fatalf("AuthorizeInBrowser: %v, want ErrAuthorizationTimeout", err)
+	}
+	a, err := s.Approve(context.Background(), link, testNick, testPassword)
+	if err != nil {
+		t.Fatalf("late approval: the browser got %v", err)
+	}
+	if a.CallbackStatus != http.StatusGone || !strings.Contains(a.CallbackBody, "Pump Connect stopped waiting") ||
+		!strings.Contains(a.CallbackBody, "press Retry") {
+		t.Errorf("late approval: %d %q", a.CallbackStatus, a.CallbackBody)
+	}
+	if n := s.Requests(pumptest.AccessToken); n != 0 {
+		t.Errorf("%d access-token requests after the timeout", n)
+	}
+	if !p.Token().IsZero() {
+		t.Error("a token was kept from a late approval")
+	}
+	cb, _ := url.Parse(a.CallbackURL)
+	cancel()
+	dialClosed(t, cb.Host)
+}
+
+// Without a cancel, the late-approval listener still closes after its grace.
+func TestLoopbackStopWaitingEndsAfterGrace(t *testing.T) {
+	l, err := listenForCallback([]string{"127.0.0.1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.stopWaiting(context.Background(), 10*time.Millisecond)
+	dialClosed(t, "127.0.0.1:"+itoa(l.port))
+}
+
+// A browser keeps connections open: an idle keep-alive one after an
+// earlier request, and spare ones that never send anything. After the
+// approval the flow must still end at once, not wait for them.
+func TestAuthorizeInBrowserDoesNotWaitForIdleConnections(t *testing.T) {
+	s := pumptest.NewServer()
+	defer s.Close()
+	p := newTestPump(t, s, Client{})
+	approved := make(chan pumptest.Approval, 1)
+	spare := make(chan net.Conn, 1)
+	open := func(link string) {
+		go func() {
+			cb, _ := url.Parse(s.CallbackFor(tokenOf(t, link)))
+			// A spare connection that never sends a request.
+			if c, err := net.Dial("tcp", cb.Host); err == nil {
+				spare <- c
+			} else {
+				t.Errorf("spare connection: %v", err)
+				spare <- nil
+			}
+			// A keep-alive connection left idle after one request.
+			keepAlive := &http.Client{Transport: &http.Transport{}}
+			if resp, err := keepAlive.Get("http://" + cb.Host + "/favicon.ico"); err == nil {
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+			}
+			a, err := s.Approve(context.Background(), link, testNick, testPassword)
+			if err != nil {
+				t.Errorf("approve: %v", err)
+			}
+			approved <- a
+		}()
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := p.AuthorizeInBrowser(context.Background(), open)
+		done <- err
+	}()
+	c := <-spare
+	if c != nil {
+		defer c.Close()
+	}
+	a := <-approved
+	if a.CallbackStatus != http.StatusOK || !strings.Contains(a.CallbackBody, "close this tab") {
+		t.Fatalf("the browser saw %d %q", a.CallbackStatus, a.CallbackBody)
+	}
+	bound := time.NewTimer(1500 * time.Millisecond) // Close used to wait 2 s for the spare connection
+	defer bound.Stop()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("AuthorizeInBrowser: %v", err)
+		}
+	case <-bound.C:
+		t.Fatal("AuthorizeInBrowser still waiting 1.5 s after the approval reached it")
+	}
+	if c != nil {
+		// The spare connection was closed by the listener, not left hanging.
+		c.SetReadDeadline(time.Now().Add(time.Second))
+		if _, err := c.Read(make([]byte, 1)); err == nil || errors.Is(err, os.ErrDeadlineExceeded) {
+			t.Errorf("spare connection still open: %v", err)
+		}
 	}
 }
