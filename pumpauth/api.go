@@ -106,11 +106,11 @@ func (p *Pump) api(ctx context.Context, op, method, rawURL string, body []byte) 
 	req.Header.Set("Accept", acceptActivityStreams1)
 	resp, err := p.HTTPClient().Do(req)
 	if err != nil {
-		return nil, 0, transportError(ctx, op, err)
+		return nil, 0, p.pinnedError(transportError(ctx, op, err))
 	}
 	respBody, err := readBody(resp)
 	if err != nil {
-		return nil, resp.StatusCode, transportError(ctx, op, err)
+		return nil, resp.StatusCode, p.pinnedError(transportError(ctx, op, err))
 	}
 	ct := resp.Header.Get("Content-Type")
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {

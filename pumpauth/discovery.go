@@ -77,8 +77,10 @@ type hostMeta struct {
 // discover returns the server's endpoints: those given by WithEndpoints,
 // else those it read from host-meta earlier, else it reads host-meta now
 // and chooses the scheme: https, or plain http only where allowed
-// (WithPlainHTTP, or a loopback host) and https is not offered. A
-// certificate failure never falls back to http.
+// (WithPlainHTTP, or a loopback host, and not pinned to https) and https
+// is not offered. A certificate failure never falls back to http. A
+// pinned account whose server now answers only plain http gets
+// ErrSchemeDowngrade.
 //
 // pump.io answers a request for a name it does not call itself (localhost
 // for a server named 127.0.0.1) with a 301 to its own name. Following that
@@ -113,7 +115,7 @@ func (p *Pump) discover(ctx context.Context) (Endpoints, error) {
 			break // the server answered, or the certificate is bad: no downgrade
 		}
 	}
-	return Endpoints{}, lastErr
+	return Endpoints{}, p.downgradeRefused(ctx, lastErr)
 }
 
 // forgetEndpoints drops the endpoints in use, so the next request reads
@@ -141,7 +143,9 @@ func (p *Pump) useStoredEndpoints(e Endpoints) {
 }
 
 // allowHTTP reports whether plain http may be used for this server.
-func (p *Pump) allowHTTP() bool { return p.plainHTTP || p.account().IsLoopback() }
+func (p *Pump) allowHTTP() bool {
+	return !p.pinHTTPS && (p.plainHTTP || p.account().IsLoopback())
+}
 
 // readHostMeta fetches /.well-known/host-meta.json (then /.well-known/host-meta)
 // from base and maps its links onto base — or onto the server's own name,
@@ -225,9 +229,9 @@ func (p *Pump) followCanonicalHost(base string, final *url.URL) (string, error) 
 		return "", &ResponseError{Op: opHostMeta, Kind: ErrNotPumpServer,
 			Cause: errors.New("the server redirected to this computer")}
 	}
-	if final.Scheme == "http" && !p.plainHTTP && !moved.IsLoopback() {
-		return "", &ResponseError{Op: opHostMeta, Kind: ErrHTTPSUnavailable,
-			Cause: errors.New("the server redirected to plain http on " + final.Host)}
+	if final.Scheme == "http" && (p.pinHTTPS || !p.plainHTTP && !moved.IsLoopback()) {
+		return "", p.pinnedError(&ResponseError{Op: opHostMeta, Kind: ErrHTTPSUnavailable,
+			Cause: errors.New("the server redirected to plain http on " + final.Host)})
 	}
 	p.addr = moved
 	p.client.Webfinger = moved.String()

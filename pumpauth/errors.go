@@ -35,6 +35,11 @@ var (
 	ErrCertificate = errors.New("the server's certificate is not valid")
 	// ErrHTTPSUnavailable: the server does not offer https and plain http was not allowed.
 	ErrHTTPSUnavailable = errors.New("the server does not offer a secure (https) connection")
+	// ErrSchemeDowngrade: the account connected over https (its scheme is
+	// pinned: WithPinnedScheme, or WithEndpoints on https) and the server
+	// now offers plain http only; plain http is not used without the
+	// person deciding so anew.
+	ErrSchemeDowngrade = errors.New("the server no longer offers the secure (https) connection this account used; plain http refused")
 	// ErrNotPumpServer: the server does not look like a pump.io server
 	// (no host-meta, or HTML where JSON was due).
 	ErrNotPumpServer = errors.New("the server does not look like a pump.io server")

@@ -133,7 +133,7 @@ func (p *Pump) getRequestToken(ctx context.Context, e Endpoints, c Client, callb
 	consumer, rec := p.newConsumer(rctx, e, c)
 	rt, _, err := consumer.GetRequestTokenAndUrl(callback)
 	if err != nil {
-		return requestToken{}, "", rec.failure(ctx, opRequestToken)
+		return requestToken{}, "", p.pinnedError(rec.failure(ctx, opRequestToken))
 	}
 	body := rec.responseBody()
 	values, perr := url.ParseQuery(string(body))
@@ -163,7 +163,7 @@ func (p *Pump) getAccessToken(ctx context.Context, e Endpoints, c Client, rt req
 	consumer, rec := p.newConsumer(rctx, e, c)
 	at, err := consumer.AuthorizeToken(&oauth.RequestToken{Token: rt.Token, Secret: rt.Secret}, verifier)
 	if err != nil {
-		return Token{}, rec.failure(ctx, opAccessToken)
+		return Token{}, p.pinnedError(rec.failure(ctx, opAccessToken))
 	}
 	if at == nil || at.Token == "" || at.Secret == "" {
 		return Token{}, &ResponseError{Op: opAccessToken, Kind: ErrBadResponse}

@@ -66,6 +66,7 @@ type Pump struct {
 	plain         *http.Client // base, refusing https→http redirects (discovery)
 	originOnly    *http.Client // base, following redirects on the same origin only (registration)
 	plainHTTP     bool
+	pinHTTPS      bool // the account is pinned to https (pin.go)
 	timeout       time.Duration
 	authTimeout   time.Duration
 	now           func() time.Time
@@ -103,12 +104,17 @@ func WithToken(t Token) Option { return func(p *Pump) { p.token = t } }
 // malformed or not on this account's host are ignored. When a stored
 // endpoint stops working (the server moved them), Whoami reads host-meta
 // again by itself.
+//
+// Endpoints whose Base is https pin the account to https, as
+// WithPinnedScheme("https") does: reading host-meta again never falls back
+// to plain http, whatever WithPlainHTTP says.
 func WithEndpoints(e Endpoints) Option { return func(p *Pump) { p.withEndpoints = e } }
 
 // WithPlainHTTP allows plain http when the server does not offer https.
 // Without it plain http is used only for servers on this computer
-// (127.0.0.0/8, ::1, localhost). A certificate failure never falls back to
-// plain http.
+// (127.0.0.0/8, ::1, localhost; see Address.IsLoopback). A certificate
+// failure never falls back to plain http, and neither does an account
+// pinned to https (WithPinnedScheme).
 func WithPlainHTTP() Option { return func(p *Pump) { p.plainHTTP = true } }
 
 // WithTimeout sets the bound of each network request (DefaultTimeout).
@@ -152,6 +158,9 @@ func New(c Client, opts ...Option) (*Pump, error) {
 	}
 	if p.base == nil {
 		p.base = &http.Client{Timeout: 2 * DefaultTimeout}
+	}
+	if isHTTPS(p.withEndpoints.Base) {
+		p.pinHTTPS = true
 	}
 	p.plain = newPlainClient(p.base)
 	so := *p.base

@@ -200,12 +200,12 @@ func (p *Pump) doJSON(ctx context.Context, op string, req *http.Request, v any) 
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return answer{}, transportError(ctx, op, err)
+		return answer{}, p.pinnedError(transportError(ctx, op, err))
 	}
 	ans := answer{status: resp.StatusCode, final: resp.Request.URL}
 	ans.body, err = readBody(resp)
 	if err != nil {
-		return answer{status: resp.StatusCode}, transportError(ctx, op, err)
+		return answer{status: resp.StatusCode}, p.pinnedError(transportError(ctx, op, err))
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return ans, nil
