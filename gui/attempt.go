@@ -19,6 +19,11 @@ type attempt struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	retry  func() // starts the same work again (UI goroutine)
+	// plainChosen: the person ticked Allow plain HTTP on the address
+	// screen for this attempt, so it may move an account that used https
+	// to plain http (see controller.pinnedHTTPS). A stored plain-HTTP
+	// choice never sets it.
+	plainChosen bool
 }
 
 // done reports whether the attempt was cancelled or replaced.

@@ -8,9 +8,21 @@ import (
 )
 
 // connect runs the whole flow for addr: register (reusing a stored
-// registration), approve in the browser, check who approved, save.
-func (c *controller) connect(addr pumpauth.Address) {
-	a := c.begin(addr, func() { c.connect(addr) })
+// registration), approve in the browser, check who approved, save. It is
+// what the address screen asks for, so addr.PlainHTTP is the person's
+// choice made there and then: it may move an account that used https to
+// plain http (see pinnedHTTPS).
+func (c *controller) connect(addr pumpauth.Address) { c.startConnect(addr, addr.PlainHTTP) }
+
+// connectSaved is connect for a stored account, started without the
+// address screen: its stored plain-HTTP choice does not lift its https pin.
+func (c *controller) connectSaved(addr pumpauth.Address) { c.startConnect(addr, false) }
+
+// startConnect starts the connect flow; plainChosen says the person ticked
+// Allow plain HTTP for it.
+func (c *controller) startConnect(addr pumpauth.Address, plainChosen bool) {
+	a := c.begin(addr, func() { c.startConnect(addr, plainChosen) })
+	a.plainChosen = plainChosen
 	c.view.showProgress("Connecting to "+addr.HostPort(), "Contacting "+addr.HostPort()+"…")
 	go c.runConnect(a)
 }
@@ -46,8 +58,12 @@ func (c *controller) registered(a *attempt, fresh bool) error {
 	var opts []pumpauth.Option
 	if acct, ok := c.store.Account(a.addr); ok {
 		// The endpoints stay good when the registration does not: a fresh
-		// one need not read host-meta again.
-		opts = append(opts, pumpauth.WithEndpoints(acct.Endpoints))
+		// one need not read host-meta again. They pin an account that used
+		// https to https, unless the person chose plain http just now: then
+		// host-meta is read afresh (https first, still).
+		if !(a.plainChosen && accountOnHTTPS(acct)) {
+			opts = append(opts, storedOptions(acct)...)
+		}
 		if !fresh && acct.HasClient() {
 			cl = acct.Client(c.opts.AppName)
 		}
@@ -127,7 +143,8 @@ func (c *controller) fail(a *attempt, err error) {
 	}
 	change := func() {
 		c.abort()
-		c.view.showAddress(a.addr.String(), a.addr.PlainHTTP || errors.Is(err, pumpauth.ErrHTTPSUnavailable), "")
+		plain := a.plainChosen || c.plainChoice(a.addr, a.addr.PlainHTTP || errors.Is(err, pumpauth.ErrHTTPSUnavailable))
+		c.view.showAddress(a.addr.String(), plain, "")
 	}
 	pr := problem{
 		title:   "Pump Connect couldn't connect to " + a.addr.HostPort(),
@@ -146,7 +163,7 @@ func (c *controller) fail(a *attempt, err error) {
 // needsNewAddress reports errors that retrying the same address cannot cure.
 func needsNewAddress(err error) bool {
 	for _, target := range []error{pumpauth.ErrUnknownUser, pumpauth.ErrNotPumpServer,
-		pumpauth.ErrHTTPSUnavailable, pumpauth.ErrCertificate, pumpauth.ErrInvalidWebfinger} {
+		pumpauth.ErrHTTPSUnavailable, pumpauth.ErrSchemeDowngrade, pumpauth.ErrCertificate, pumpauth.ErrInvalidWebfinger} {
 		if errors.Is(err, target) {
 			return true
 		}

@@ -3,6 +3,7 @@ package gui
 import (
 	"context"
 	"image"
+	"strings"
 
 	"fyne.io/fyne/v2"
 
@@ -78,6 +79,39 @@ func (c *controller) post(a *attempt, f func()) {
 	})
 }
 
+// pinnedHTTPS reports whether the stored account at addr connected over
+// https. Its scheme is then pinned: the Pumps built for it never fall back
+// to plain http (pumpauth.WithPinnedScheme), whatever its stored
+// plain-HTTP choice says, and the address screen never shows Allow plain
+// HTTP ticked for it. Only the person, ticking that box for a connect,
+// moves it to plain http.
+func (c *controller) pinnedHTTPS(addr pumpauth.Address) bool {
+	acct, ok := c.store.Account(addr)
+	return ok && accountOnHTTPS(acct)
+}
+
+// accountOnHTTPS reports whether a stored account's server was reached over https.
+func accountOnHTTPS(acct Account) bool {
+	return strings.HasPrefix(strings.ToLower(acct.Endpoints.Base), "https://") ||
+		strings.HasPrefix(strings.ToLower(acct.BaseURL), "https://")
+}
+
+// storedOptions are the pumpauth options for a stored account: its
+// endpoints, and the https pin when it connected over https.
+func storedOptions(acct Account) []pumpauth.Option {
+	opts := []pumpauth.Option{pumpauth.WithEndpoints(acct.Endpoints)}
+	if accountOnHTTPS(acct) {
+		opts = append(opts, pumpauth.WithPinnedScheme("https"))
+	}
+	return opts
+}
+
+// plainChoice is whether the address screen shows Allow plain HTTP ticked
+// for addr when want says so: never for an account pinned to https.
+func (c *controller) plainChoice(addr pumpauth.Address, want bool) bool {
+	return want && !c.pinnedHTTPS(addr)
+}
+
 // newPump prepares a pumpauth connection for addr with the app's options.
 func (c *controller) newPump(cl pumpauth.Client, addr pumpauth.Address, extra ...pumpauth.Option) (*pumpauth.Pump, error) {
 	cl.Webfinger, cl.Name = addr.String(), c.opts.AppName
@@ -101,7 +135,7 @@ func (c *controller) start() {
 	case ok && acct.HasToken():
 		c.reconnect(acct)
 	case ok:
-		c.view.showAddress(acct.Address, acct.PlainHTTP, "")
+		c.view.showAddress(acct.Address, c.plainChoice(acct.Addr(), acct.PlainHTTP), "")
 	default:
 		c.view.showAddress(c.opts.DemoAddress, false, "")
 	}
@@ -109,8 +143,9 @@ func (c *controller) start() {
 
 // back leaves whatever runs for the address screen, addr typed in.
 func (c *controller) back(addr pumpauth.Address) {
+	chosen := c.cur != nil && c.cur.plainChosen
 	c.abort()
-	c.view.showAddress(addr.String(), addr.PlainHTTP, "")
+	c.view.showAddress(addr.String(), chosen || c.plainChoice(addr, addr.PlainHTTP), "")
 }
 
 // anotherAccount shows the empty address screen.
@@ -123,7 +158,7 @@ func (c *controller) anotherAccount() {
 // no permission yet. It returns a message when the store cannot be written.
 func (c *controller) openSaved(acct Account) string {
 	if !acct.HasToken() {
-		c.connect(acct.Addr())
+		c.connectSaved(acct.Addr())
 		return ""
 	}
 	if err := c.store.SetCurrent(acct.Addr()); err != nil {

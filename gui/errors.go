@@ -35,6 +35,7 @@ var explanations = []struct {
 	{pumpauth.ErrUnknownUser, "The server doesn't know this user name. Check the address: your user name goes before the @, your server after it."},
 	{pumpauth.ErrNotPumpServer, "This server doesn't look like a pump.io server. Check the part of the address after the @."},
 	{pumpauth.ErrCertificate, "The server's certificate isn't valid, so the connection wouldn't be safe. Check the address, or ask the people who run your server."},
+	{pumpauth.ErrSchemeDowngrade, "This server used to offer a secure connection and no longer does. Pump Connect won't switch to plain HTTP on its own: if you trust this server and your network, allow plain HTTP under Advanced and connect again; otherwise ask the people who run your server."},
 	{pumpauth.ErrHTTPSUnavailable, "The server doesn't offer a secure connection. If you trust this server and your network, allow plain HTTP under Advanced and try again."},
 	{pumpauth.ErrUnreachable, "The server couldn't be reached. Check your internet connection and the address, then try again."},
 	{pumpauth.ErrTimeout, "The server didn't answer in time. Try again in a moment."},

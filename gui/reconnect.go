@@ -26,8 +26,10 @@ func (c *controller) runReconnect(a *attempt, acct Account) {
 	// runs (fyne.DoAndWait returns only then), so nothing but reading the
 	// preferences happens before the window shows.
 	fyne.DoAndWait(func() {})
+	// An account that connected over https stays on https (storedOptions),
+	// whatever its stored plain-HTTP choice says.
 	p, err := c.newPump(acct.Client(c.opts.AppName), a.addr,
-		pumpauth.WithToken(acct.PumpToken()), pumpauth.WithEndpoints(acct.Endpoints))
+		append(storedOptions(acct), pumpauth.WithToken(acct.PumpToken()))...)
 	var prof pumpauth.Profile
 	if err == nil {
 		a.pump = p
@@ -67,6 +69,14 @@ func (c *controller) runReconnect(a *attempt, acct Account) {
 		c.post(a, func() {
 			c.askPermissionAgain(a, a.addr.HostPort()+" needs your approval for Pump Connect once more. Press Reconnect and approve in your browser; it takes a moment.", err)
 		})
+	case errors.Is(err, pumpauth.ErrSchemeDowngrade):
+		// The server dropped https. Only the person may allow plain http:
+		// the address screen says why, with Allow plain HTTP unticked. The
+		// account stays saved as it is.
+		c.post(a, func() {
+			c.abort()
+			c.view.showAddress(a.addr.String(), false, explainFor(a.addr, err))
+		})
 	default:
 		// Unreachable, timeout, certificate…: keep everything, offer Retry.
 		c.failReconnect(a, err)
@@ -96,7 +106,7 @@ func (c *controller) askPermissionAgain(a *attempt, text string, err error) {
 		text:        text,
 		err:         err,
 		primary:     "Reconnect",
-		onPrimary:   func() { c.connect(addr) },
+		onPrimary:   func() { c.connectSaved(addr) },
 		secondary:   "Use another account",
 		onSecondary: c.anotherAccount,
 	})

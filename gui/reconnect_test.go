@@ -180,13 +180,96 @@ func TestReconnect_UnreachableKeepsAccount(t *testing.T) {
 	}
 }
 
+// A registered account without a token opens on the address screen. Its
+// stored plain-HTTP choice shows ticked only when the account used plain
+// http: one that used https is pinned to it, and the person ticks the box
+// themselves if they want plain http now.
 func TestReconnect_RegisteredWithoutToken(t *testing.T) {
-	st := newStore(t)
-	st.SaveRegistration(plainAddr("alice@pump.example"), pumpauth.Client{Key: "k", Secret: "s"}, pumpauth.Endpoints{Base: "https://pump.example"})
-	st.SetCurrent(mustAddr("alice@pump.example"))
-	h := newHarness(t, st, Options{})
-	h.u.Start()
-	if h.u.screen != screenAddress || h.u.address.entry.Text != "alice@pump.example" || !h.u.address.plainHTTP.Checked {
-		t.Errorf("screen %q entry %q plain %v", h.u.screen, h.u.address.entry.Text, h.u.address.plainHTTP.Checked)
+	for _, tt := range []struct {
+		base      string
+		wantPlain bool
+	}{
+		{"http://pump.example", true},
+		{"https://pump.example", false},
+	} {
+		st := newStore(t)
+		st.SaveRegistration(plainAddr("alice@pump.example"), pumpauth.Client{Key: "k", Secret: "s"}, pumpauth.Endpoints{Base: tt.base})
+		st.SetCurrent(mustAddr("alice@pump.example"))
+		h := newHarness(t, st, Options{})
+		h.u.Start()
+		if h.u.screen != screenAddress || h.u.address.entry.Text != "alice@pump.example" || h.u.address.plainHTTP.Checked != tt.wantPlain {
+			t.Errorf("%s: screen %q entry %q plain %v", tt.base, h.u.screen, h.u.address.entry.Text, h.u.address.plainHTTP.Checked)
+		}
+	}
+}
+
+// An account that connected over https is pinned to it. When its server
+// now answers only plain http, a reconnect does not drop to plain http —
+// not because the account once allowed plain http, nor when its stored
+// endpoints are incomplete and host-meta is read again. The address screen
+// says why, with Allow plain HTTP unticked; ticking it is the person's
+// decision, and then the account connects over plain http.
+func TestReconnect_HTTPSAccountIsNotDowngraded(t *testing.T) {
+	tests := []struct {
+		name      string
+		baseOnly  bool // stored endpoints hold only the https base (as incomplete ones from an older version)
+		plainHTTP bool // the stored plain-HTTP choice
+	}{
+		{"https endpoints", false, false},
+		{"https endpoints, plain http once allowed", false, true},
+		{"only the https base", true, false},
+		{"only the https base, plain http once allowed", true, true},
+	}
+	steps := []pumptest.Endpoint{pumptest.HostMeta, pumptest.Webfinger, pumptest.Register, pumptest.RequestToken,
+		pumptest.AccessToken, pumptest.Whoami, pumptest.Profile}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newServer(t) // plain http only, on this computer
+			st := connectedStore(t, s)
+			addr := s.Address("alice")
+			acct := st.get(addr)
+			https := func(u string) string { return strings.Replace(u, "http://", "https://", 1) }
+			e := acct.Endpoints
+			e = pumpauth.Endpoints{Base: https(e.Base), Webfinger: https(e.Webfinger), Register: https(e.Register),
+				RequestToken: https(e.RequestToken), Authorize: https(e.Authorize), AccessToken: https(e.AccessToken), Whoami: https(e.Whoami)}
+			if tt.baseOnly {
+				e = pumpauth.Endpoints{Base: e.Base}
+			}
+			stored := mustAddr(addr)
+			stored.PlainHTTP = tt.plainHTTP
+			must(t, st.SaveRegistration(stored, acct.Client("Pump Connect"), e))
+			before := map[pumptest.Endpoint]int{}
+			for _, ep := range steps {
+				before[ep] = s.Requests(ep)
+			}
+
+			h := newHarness(t, st, Options{})
+			h.setBrowser(approvingBrowser(t, s))
+			h.u.Start()
+			h.waitScreen(screenAddress)
+			as := h.u.address
+			if as.entry.Text != addr || as.plainHTTP.Checked {
+				t.Errorf("address screen: entry %q, plain HTTP ticked %v", as.entry.Text, as.plainHTTP.Checked)
+			}
+			if !as.problem.Visible() || !strings.Contains(as.problem.Text, "used to offer a secure connection") {
+				t.Errorf("address screen says %q", as.problem.Text)
+			}
+			for _, ep := range steps {
+				if n := s.Requests(ep) - before[ep]; n != 0 {
+					t.Errorf("%d %s requests over plain http", n, ep)
+				}
+			}
+			if got := st.get(addr); !got.HasToken() || got.Endpoints != e {
+				t.Errorf("stored account changed: %+v", got)
+			}
+
+			// The person decides.
+			as.plainHTTP.SetChecked(true)
+			h.submitAddress(addr)
+			h.waitScreen(screenConnected)
+			if got := st.get(addr); got.Endpoints.Base != s.URL || !got.PlainHTTP || !got.HasToken() {
+				t.Errorf("after allowing plain http: stored %+v", got)
+			}
+		})
 	}
 }
