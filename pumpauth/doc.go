@@ -24,6 +24,17 @@
 // No error text ever contains a client secret, token secret, verifier or
 // signature.
 //
+// Signed requests, token steps and registration never follow a redirect to
+// another origin (scheme, host or port): the server's answer is refused
+// with an error wrapping ErrBadResponse that names where it pointed. An
+// account that connected over https stays on https ([WithPinnedScheme],
+// or stored https [Endpoints]): it never falls back to plain http by
+// itself, and a server that dropped https gives ErrSchemeDowngrade. Only
+// localhost itself and loopback addresses count as this computer
+// ([Address.IsLoopback]), where plain http is allowed without
+// [WithPlainHTTP]. Display names from servers are cleaned
+// ([CleanDisplayName]) before any Profile or Activity carries them.
+//
 // The package does not import any GUI toolkit. Its test server lives in
 // package pumptest.
 package pumpauth
