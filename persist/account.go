@@ -78,6 +78,22 @@ func cleanTime(t time.Time) time.Time {
 	return t.Round(0).UTC()
 }
 
+// UnmarshalJSON reads a stored account. The display name is the server's
+// text, and versions before pumpauth.CleanDisplayName stored it as sent:
+// it is cleaned here, so every account read (from the preferences, the
+// backup or a damaged file) shows a safe name, and is stored so when next
+// written.
+func (r *record) UnmarshalJSON(data []byte) error {
+	type stored record // the same fields, without this method
+	var s stored
+	if err := json.Unmarshal(data, &s); err != nil {
+		return err
+	}
+	*r = record(s)
+	r.DisplayName = pumpauth.CleanDisplayName(r.DisplayName)
+	return nil
+}
+
 func (r record) encode() string {
 	b, err := json.Marshal(r)
 	if err != nil { // cannot happen: only strings, bools, ints and times

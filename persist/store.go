@@ -311,7 +311,8 @@ func (s *Store) SaveRegistration(address pumpauth.Address, c pumpauth.Client, e 
 // SaveToken stores the access token and the profile's name and avatar for
 // the account at address, which must have been registered (see
 // SaveRegistration); it sets ConnectedAt to now and makes the account
-// current. The name is p.Name(): the display name, or the nickname.
+// current. The name is p.Name() (the display name, or the nickname),
+// cleaned with pumpauth.CleanDisplayName.
 func (s *Store) SaveToken(address pumpauth.Address, t pumpauth.Token, p pumpauth.Profile) error {
 	a := address.String()
 	if !validAddress(a) {
@@ -328,7 +329,7 @@ func (s *Store) SaveToken(address pumpauth.Address, t pumpauth.Token, p pumpauth
 			return ErrUnknownAccount
 		}
 		r.Token, r.TokenSecret = t.Token, t.Secret
-		r.DisplayName, r.AvatarURL = p.Name(), p.ImageURL
+		r.DisplayName, r.AvatarURL = pumpauth.CleanDisplayName(p.Name()), p.ImageURL
 		r.ConnectedAt = cleanTime(s.now())
 		records[a] = r
 		*current = a
