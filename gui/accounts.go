@@ -33,3 +33,14 @@ type Account = persist.Account
 
 // *persist.Store is the store main.go passes in.
 var _ AccountStore = (*persist.Store)(nil)
+
+// accountName is how a stored account is named on screen: "Alice Example
+// (alice@pump.example)", or the address alone. The display name came from
+// the server: it is cleaned (pumpauth.CleanDisplayName) whatever the store
+// did with it.
+func accountName(acct Account) string {
+	if name := pumpauth.CleanDisplayName(acct.DisplayName); name != "" {
+		return name + " (" + acct.Address + ")"
+	}
+	return acct.Address
+}

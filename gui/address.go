@@ -83,11 +83,7 @@ func (s *addressScreen) show(typed string, plainHTTP bool, problem string, accou
 func (s *addressScreen) listSaved(accounts []Account) {
 	s.saved.RemoveAll()
 	for _, acct := range accounts {
-		name := acct.Address
-		if acct.DisplayName != "" {
-			name = acct.DisplayName + " (" + acct.Address + ")"
-		}
-		label := &widget.Label{Text: name, Truncation: fyne.TextTruncateEllipsis}
+		label := &widget.Label{Text: accountName(acct), Truncation: fyne.TextTruncateEllipsis}
 		open := newKeyButton("Open", widget.LowImportance, func() { s.act.open(acct) }, s.escape)
 		forget := newKeyButton("Forget", widget.LowImportance, func() { s.act.forget(acct) }, s.escape)
 		s.saved.Add(container.NewBorder(nil, nil, nil, container.NewHBox(open, forget), label))

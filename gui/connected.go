@@ -53,10 +53,11 @@ func newConnectedScreen(escape func(), act connectedActions) *connectedScreen {
 	return s
 }
 
-// connectedAs is "Alice Example (alice@pump.example)", or the address alone.
+// connectedAs is "Connected as Alice Example (alice@pump.example)", or
+// with the address alone. The name is the server's text, cleaned.
 func connectedAs(addr pumpauth.Address, p pumpauth.Profile) string {
-	if p.DisplayName != "" {
-		return fmt.Sprintf("Connected as %s (%s)", p.DisplayName, addr)
+	if name := pumpauth.CleanDisplayName(p.DisplayName); name != "" {
+		return fmt.Sprintf("Connected as %s (%s)", name, addr)
 	}
 	return "Connected as " + addr.String()
 }
