@@ -104,16 +104,38 @@ func addressProblem(err error) string {
 	return msg
 }
 
-// details is the technical text behind err for the Details section,
-// shortened. pumpauth guarantees it carries no secret.
-func details(err error) string {
+// maxDetailsInput bounds the error text details reads (cleaning runs on
+// the UI goroutine); real error texts are far shorter. maxSecretLength is
+// the longest secret whose first part details hides when the text is cut.
+const (
+	maxDetailsInput = 16 << 10
+	maxSecretLength = 256
+)
+
+// details is the technical text behind err for the Details section:
+// cleaned of secrets (see redactor; secrets are the values known to be
+// secret), then shortened, so a secret is never cut in half and left
+// partly visible. pumpauth keeps its own secrets out of error texts, but
+// the server's words are echoed in them.
+func details(err error, secrets ...string) string {
 	if err == nil {
 		return ""
 	}
-	const max = 600
+	const shown = 600
 	s := err.Error()
-	if utf8.RuneCountInString(s) > max {
-		s = string([]rune(s)[:max]) + "…"
+	cut := len(s) > maxDetailsInput
+	if cut {
+		s = s[:maxDetailsInput]
+	}
+	s = newRedactor(secrets...).clean(s)
+	if cut {
+		// A secret may have been cut in two at the end: drop what could be
+		// its first part.
+		r := []rune(s)
+		s = string(r[:max(0, len(r)-maxSecretLength)]) + "…"
+	}
+	if utf8.RuneCountInString(s) > shown {
+		s = string([]rune(s)[:shown]) + "…"
 	}
 	return s
 }

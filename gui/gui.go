@@ -257,7 +257,7 @@ func (u *UI) showConnected(addr pumpauth.Address, prof pumpauth.Profile) {
 
 func (u *UI) setAvatar(img image.Image) { u.connected.setAvatar(img) }
 
-func (u *UI) showProblem(p problem) { u.show(u.problem.show(p)) }
+func (u *UI) showProblem(p problem) { u.show(u.problem.show(p, u.secrets()...)) }
 
 // confirmForget asks before forgetting addr. UI goroutine.
 func (u *UI) confirmForget(addr pumpauth.Address) {

@@ -49,8 +49,8 @@ func newProblemScreen(escape func()) *problemScreen {
 }
 
 // show fills the screen with p; Enter runs the primary action, Escape
-// onEscape (or the secondary).
-func (s *problemScreen) show(p problem) view {
+// onEscape (or the secondary). secrets are blanked in Details.
+func (s *problemScreen) show(p problem, secrets ...string) view {
 	s.shown = p
 	s.title.SetText(p.title)
 	text := p.text
@@ -60,7 +60,7 @@ func (s *problemScreen) show(p problem) view {
 	s.text.SetText(text)
 	s.accordion.CloseAll()
 	if p.err != nil {
-		s.details.SetText(details(p.err))
+		s.details.SetText(details(p.err, secrets...))
 		s.accordion.Show()
 	} else {
 		s.details.SetText("")
