@@ -30,9 +30,17 @@ func TestNoticeShownOnce(t *testing.T) {
 	if !found {
 		t.Error("notice text not in the dialog")
 	}
-	h.u.notice.Hide()
+	// The keyboard alone closes it, and gives the keyboard back to the screen.
+	ok, isButton := h.w.Canvas().Focused().(*keyButton)
+	if !isButton || ok.Text != "OK" {
+		t.Fatalf("the notice's OK does not have the keyboard: %T", h.w.Canvas().Focused())
+	}
+	ok.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	if h.w.Canvas().Overlays().Top() != nil {
 		t.Error("dialog still shown")
+	}
+	if f := h.w.Canvas().Focused(); f == nil || f != h.u.current.focus {
+		t.Errorf("after the notice the keyboard is on %T, not the screen's field", f)
 	}
 }
 

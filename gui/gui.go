@@ -186,8 +186,7 @@ func New(a fyne.App, w fyne.Window, store AccountStore, opts Options) *UI {
 func (u *UI) Start() {
 	u.ctl.start()
 	if n := u.store.Notice(); n != "" {
-		u.notice = dialog.NewInformation("Your settings were repaired", n, u.win)
-		u.notice.Show()
+		u.showNotice(n)
 	}
 }
 
@@ -202,10 +201,8 @@ func (u *UI) show(v view) {
 	u.current, u.screen = v, v.name
 	u.body.Objects = []fyne.CanvasObject{v.content}
 	u.body.Refresh()
-	if v.focus != nil {
-		u.win.Canvas().Focus(v.focus)
-	} else {
-		u.win.Canvas().Unfocus()
+	if u.notice == nil { // the notice keeps the keyboard until it closes
+		u.focusCurrent()
 	}
 }
 
