@@ -8,7 +8,7 @@ export LANG := en_US.UTF-8
 STATICCHECK_VERSION ?= v0.8.2
 STATICCHECK := build/tools/staticcheck-$(STATICCHECK_VERSION)
 
-.PHONY: run demo build test test-quick test-fuzz test-realprefs test-e2e test-lab fuzz screenshots bench deps-build deps-test clean
+.PHONY: run demo build test test-quick test-fuzz test-realprefs test-e2e test-lab fuzz faults screenshots bench deps-build deps-test clean
 
 run: deps-build
 	$(GO) build -o pumpconnect .
@@ -65,12 +65,18 @@ test-fuzz:
 fuzz:
 	$(MAKE) --no-print-directory test-fuzz FUZZTIME=5m
 
-# The real window under Xvfb; screenshots land in artifacts/e2e/.
+# The real window under Xvfb: the connect flow and one fault row per kind;
+# screenshots land in artifacts/e2e/ and artifacts/faults/.
 test-e2e: deps-test
 	$(GO) test -tags e2e -count=1 -timeout 20m -run 'E2E' -v .
 
+# The whole fault matrix in the real window (test-e2e runs one row per kind):
+# writes docs/faults.md and its screenshots in docs/faults/.
+faults: deps-test
+	FAULTS=all FAULTS_REPORT=$(CURDIR)/docs/faults.md $(GO) test -tags e2e -count=1 -timeout 60m -run 'E2EFaults' -v .
+
 screenshots: deps-test
-	UPDATE_SCREENSHOTS=1 $(GO) test -tags e2e -count=1 -timeout 20m -run 'E2E' .
+	UPDATE_SCREENSHOTS=1 $(GO) test -tags e2e -count=1 -timeout 20m -run 'E2EConnect' .
 
 bench: deps-test
 	$(GO) test -run '^$$' -bench . -benchmem ./pumpauth/
