@@ -100,7 +100,7 @@ const settingUpAgain = "Setting up Pump Connect on the server again…"
 
 // authorizeInBrowser opens the authorize page and waits for the loopback callback.
 func (c *controller) authorizeInBrowser(a *attempt) (pumpauth.Token, error) {
-	return a.pump.AuthorizeInBrowser(a.ctx, func(link string) {
+	return a.pump.AuthorizeInBrowserNotify(a.ctx, func(link string) {
 		c.post(a, func() { c.view.showApprove(a.addr, link) })
 		open := c.opts.OpenURL
 		go func() {
@@ -108,7 +108,7 @@ func (c *controller) authorizeInBrowser(a *attempt) (pumpauth.Token, error) {
 				c.post(a, c.view.browserFailed)
 			}
 		}()
-	})
+	}, func() { c.post(a, func() { c.view.showProgress("Approved", "Finishing…") }) })
 }
 
 // complete asks who the token belongs to, saves it and shows Connected.

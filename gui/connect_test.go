@@ -382,3 +382,28 @@ func TestAuthorizationTimeout(t *testing.T) {
 		t.Errorf("%d registrations", n)
 	}
 }
+
+// TestConnect_SlowExchangeAfterApproval: once the browser's approval
+// arrives, the window says so while a slow server hands out the token; it
+// no longer asks to approve in the browser.
+func TestConnect_SlowExchangeAfterApproval(t *testing.T) {
+	s := newServer(t)
+	arrived := make(chan pumptest.Endpoint, 1)
+	s.SetFault(pumptest.AccessToken, pumptest.Fault{Delay: time.Minute, Arrived: arrived})
+	h := newHarness(t, newStore(t), Options{})
+	h.setBrowser(approvingBrowser(t, s))
+	h.u.Start()
+	h.submitAddress(s.Address("alice"))
+	select {
+	case <-arrived:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the access token was never asked for")
+	}
+	h.eventually("the approved screen", func() bool {
+		return h.u.screen == screenProgress && h.u.progress.text.Text == "Finishing…"
+	})
+	if h.u.progress.title.Text != "Approved" {
+		t.Errorf("title %q", h.u.progress.title.Text)
+	}
+	h.u.ctl.abort() // Cancel: the delayed request ends with the attempt
+}

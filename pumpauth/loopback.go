@@ -44,6 +44,14 @@ import (
 // comes first. A caller that shows the timeout and then moves on (Retry,
 // Back, closing its window) should cancel ctx then.
 func (p *Pump) AuthorizeInBrowser(ctx context.Context, open func(authorizeURL string)) (Token, error) {
+	return p.AuthorizeInBrowserNotify(ctx, open, nil)
+}
+
+// AuthorizeInBrowserNotify is AuthorizeInBrowser that also calls approved
+// (when not nil, from the flow's goroutine) as soon as the browser's
+// approval arrives, before the access token is fetched: on a slow server
+// the exchange takes a while, and the person has approved already.
+func (p *Pump) AuthorizeInBrowserNotify(ctx context.Context, open func(authorizeURL string), approved func()) (Token, error) {
 	c, e, err := p.prepare(ctx)
 	if err != nil {
 		return Token{}, err
@@ -69,6 +77,9 @@ func (p *Pump) AuthorizeInBrowser(ctx context.Context, open func(authorizeURL st
 		return Token{}, err
 	}
 	cb.Close()
+	if approved != nil {
+		approved()
+	}
 	return p.finish(ctx, e, c, rt, verifier)
 }
 

@@ -325,3 +325,44 @@ func TestAuthorizeInBrowserDoesNotWaitForIdleConnections(t *testing.T) {
 		}
 	}
 }
+
+// TestAuthorizeInBrowserNotify: approved runs when the browser's approval
+// arrives, before the access token is asked for (here: held back until the
+// test saw approved), and not at all when the flow ends before approval.
+func TestAuthorizeInBrowserNotify(t *testing.T) {
+	s := pumptest.NewServer()
+	defer s.Close()
+	approved := make(chan struct{})
+	arrived := make(chan pumptest.Endpoint, 1)
+	s.SetFault(pumptest.AccessToken, pumptest.Fault{Delay: time.Minute, Arrived: arrived})
+	p := newTestPump(t, s, Client{})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		_, err := p.AuthorizeInBrowserNotify(ctx, newBrowser(t, s).open, func() { close(approved) })
+		done <- err
+	}()
+	select {
+	case <-approved:
+	case <-arrived:
+		t.Fatal("the access token was asked for before approved ran")
+	case err := <-done:
+		t.Fatalf("the flow ended first: %v", err)
+	}
+	<-arrived // the exchange goes on; Cancel ends it
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("after cancel: %v", err)
+	}
+
+	// No approval: approved never runs.
+	ctx2, cancel2 := context.WithCancel(context.Background())
+	err := func() error {
+		_, err := p.AuthorizeInBrowserNotify(ctx2, func(string) { cancel2() }, func() { t.Error("approved ran without an approval") })
+		return err
+	}()
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled flow: %v", err)
+	}
+}
