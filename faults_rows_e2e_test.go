@@ -96,7 +96,7 @@ func faultRows() []faultRow {
 				},
 				registrations: 1},
 			faultRow{name: fmt.Sprintf("%s: malformed body", st.ep), kind: kindMalformed, quick: st.ep == pumptest.Whoami,
-				meet: meetWith(pumptest.Fault{Malformed: true}, "didn't make sense"), registrations: 1},
+				meet: meetWith(pumptest.Fault{Malformed: true}, malformedSays(st.ep)), registrations: 1},
 		)
 	}
 
@@ -136,7 +136,7 @@ func faultRows() []faultRow {
 				r.waitText("Paste the code", 10*time.Second)
 				r.xdotool("type", "--delay", "20", "q1w2e3r4t5y6u7i8o9p0")
 				r.xdotool("key", "Return")
-				return "didn't accept the approval"
+				return "code didn't work"
 			},
 			registrations: 1},
 		faultRow{name: "another account is approved", kind: kindBrowser,
@@ -168,7 +168,7 @@ func faultRows() []faultRow {
 					r.xdotool("key", "Return")
 					r.waitGone("repaired", 10*time.Second)
 				}
-				r.xdotool("key", "Return")
+				r.clickText("Open") // the saved account, listed under the address
 				return "Approve in your browser"
 			},
 			recover:       approveLatest,
@@ -240,4 +240,13 @@ func approveLatest(r *faultRun) {
 		r.t.Fatal("the app never opened the browser")
 	}
 	r.approveNext(all[:len(all)-1])
+}
+
+// malformedSays is what a garbled answer from ep makes the app say: a
+// garbled host-meta means the server does not look like pump.io at all.
+func malformedSays(ep pumptest.Endpoint) string {
+	if ep == pumptest.HostMeta {
+		return "look like a pump.io server"
+	}
+	return "didn't make sense"
 }
