@@ -45,7 +45,7 @@ func main() {
 	}
 	root, err := persist.FyneRoot(id)
 	if err != nil {
-		fail(app.NewWithID(id), meta.Name, err)
+		failAlone(id, meta.Name, err)
 	}
 	// A second start asks the running copy to come to the front and ends
 	// here, before the app and its window are made.
@@ -58,31 +58,32 @@ func main() {
 			})
 		}
 	})
-	if running && err == nil {
+	switch {
+	case running && err == nil:
 		return
-	}
-	// Fyne reads the preferences file inside NewWithID, and a file it
-	// cannot load would crash it there on every start: check it first.
-	if moved, err := persist.PrepareForFyne(persist.PreferencesPath(root), time.Now()); err != nil {
-		fmt.Fprintln(os.Stderr, "pumpconnect:", err)
-	} else if moved != "" {
-		fmt.Fprintln(os.Stderr, "pumpconnect: the settings file could not be loaded as it was; kept as", moved)
-	}
-	a := app.NewWithID(id)
-	icon := fyne.NewStaticResource("Icon.png", iconPNG)
-	a.SetIcon(icon)
-	if err != nil {
-		fail(a, meta.Name, err) // also when the running copy could not be reached
+	case err != nil: // also when the running copy could not be reached
+		failAlone(id, meta.Name, err)
 	}
 	defer inst.Close()
 	if why := inst.Alone(); why != nil {
 		fmt.Fprintln(os.Stderr, "pumpconnect: a second start cannot bring this window to the front:", why)
 	}
+	// Fyne reads the preferences file inside NewWithID, and a file it
+	// cannot load would crash it there on every start: check it first.
+	prefsPath := persist.PreferencesPath(root)
+	setAside, err := persist.PrepareForFyne(prefsPath, time.Now())
+	if err != nil {
+		inst.Close()
+		failAlone(id, meta.Name, err)
+	}
+	a := app.NewWithID(id)
+	icon := fyne.NewStaticResource("Icon.png", iconPNG)
+	a.SetIcon(icon)
 	if got := a.Storage().RootURI().Path(); got != root {
 		fmt.Fprintf(os.Stderr, "pumpconnect: Fyne keeps its files in %s, not %s\n", got, root)
 	}
 
-	store, err := persist.NewStore(a.Preferences(), persist.PreferencesPath(root))
+	store, err := persist.NewStore(a.Preferences(), prefsPath, persist.SetAsideAtStart(setAside))
 	if err != nil {
 		inst.Close()
 		fail(a, meta.Name, err)
@@ -113,6 +114,13 @@ func appMetadata() (metadata, error) {
 		return metadata{}, fmt.Errorf("FyneApp.toml has no [Details] ID and Name (%v)", err)
 	}
 	return f.Details, nil
+}
+
+// failAlone is fail from an app of its own, which never loads nor saves the
+// real settings: Fyne writes an app's preferences back when it quits, and
+// this copy's would be stale (another copy may be running) or unreadable.
+func failAlone(id, name string, err error) {
+	fail(app.NewWithID(id+".StartupProblem"), name, err)
 }
 
 // fail tells why the app cannot start, on stderr and in a small window

@@ -146,12 +146,12 @@ func avatarClient(p *pumpauth.Pump, plain *http.Client, link string) *http.Clien
 
 // newAvatarClient is avatarClient with the dialer made by dialer.
 func newAvatarClient(p *pumpauth.Pump, plain *http.Client, link string, dialer func(avatarPolicy) *avatarDialer) *http.Client {
-	if p != nil && sameOrigin(link, p.BaseURL()) {
+	if p != nil && pumpauth.SameOrigin(link, p.BaseURL()) {
 		pol := policyFor(p, true)
 		c := *p.HTTPClient()
 		c.Transport = &connGuard{next: c.Transport, policy: pol}
 		c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-			if len(via) >= maxAvatarRedirects || !sameOrigin(req.URL.String(), p.BaseURL()) {
+			if len(via) >= maxAvatarRedirects || !pumpauth.SameOrigin(req.URL.String(), p.BaseURL()) {
 				return errors.New("redirect to another server")
 			}
 			return nil
@@ -214,12 +214,6 @@ func (g *connGuard) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, errAddressRefused
 	}
 	return resp, err
-}
-
-func sameOrigin(a, b string) bool {
-	ua, err1 := url.Parse(a)
-	ub, err2 := url.Parse(b)
-	return err1 == nil && err2 == nil && ub.Host != "" && ua.Scheme == ub.Scheme && ua.Host == ub.Host
 }
 
 // fetchImage downloads and decodes a picture of at most limit bytes. Its

@@ -3,7 +3,6 @@ package gui
 import (
 	"context"
 	"image"
-	"strings"
 
 	"fyne.io/fyne/v2"
 
@@ -92,8 +91,7 @@ func (c *controller) pinnedHTTPS(addr pumpauth.Address) bool {
 
 // accountOnHTTPS reports whether a stored account's server was reached over https.
 func accountOnHTTPS(acct Account) bool {
-	return strings.HasPrefix(strings.ToLower(acct.Endpoints.Base), "https://") ||
-		strings.HasPrefix(strings.ToLower(acct.BaseURL), "https://")
+	return pumpauth.IsHTTPS(acct.Endpoints.Base) || pumpauth.IsHTTPS(acct.BaseURL)
 }
 
 // storedOptions are the pumpauth options for a stored account: its

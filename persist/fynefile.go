@@ -58,7 +58,8 @@ func FyneRoot(appID string) (string, error) {
 }
 
 // PrepareForFyne makes the preferences file at path one Fyne can open
-// without crashing or hanging. A list Fyne cannot load is dropped from the
+// without crashing or hanging. An error means Fyne should not be given the
+// file: the caller should not start Fyne on it. A list Fyne cannot load is dropped from the
 // file (the file as it was is kept next to it, 0600, like a damaged file);
 // a folder or other non-file is renamed aside. It returns the path of what
 // it set aside, or "" when the file was fine or missing. Account records
@@ -81,10 +82,15 @@ func PrepareForFyne(path string, now time.Time) (setAside string, err error) {
 	}
 	copyPath := uniquePath(path + damagedInfix + now.UTC().Format(damagedTimeLayout))
 	if err := writeNew(copyPath, data); err != nil {
-		return "", fmt.Errorf("persist: keeping a copy of the settings file: %w", err)
+		// No hard links here (FAT, some network shares): move the file
+		// itself aside instead; the store then recovers from the backup
+		// if the repaired file cannot be written either.
+		if copyPath, err = moveAside(path, now); err != nil {
+			return "", fmt.Errorf("persist: moving the settings file aside: %w", err)
+		}
 	}
 	if err := writeFileAtomic(path, fixed); err != nil {
-		return "", fmt.Errorf("persist: repairing the settings file: %w", err)
+		return copyPath, fmt.Errorf("persist: repairing the settings file: %w", err)
 	}
 	return copyPath, nil
 }

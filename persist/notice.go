@@ -2,6 +2,7 @@ package persist
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 )
 
@@ -53,4 +54,18 @@ func pronounOrList(addrs []string) string {
 		return addrs[0]
 	}
 	return strings.Join(addrs[:len(addrs)-1], ", ") + " and " + addrs[len(addrs)-1]
+}
+
+// withSetAside adds to notice what PrepareForFyne set aside before Fyne
+// started (setAside; "" for nothing), by its name in the settings folder.
+func withSetAside(notice, setAside string) string {
+	if setAside == "" {
+		return notice
+	}
+	name := filepath.Base(setAside)
+	if notice == "" {
+		return "Pump Connect's settings file held something it could not read. It was set aside as " + name +
+			" in the settings folder; your accounts are as they were."
+	}
+	return notice + " What was there is kept as " + name + " in the settings folder."
 }

@@ -74,7 +74,7 @@ func realPrefsHelper() int {
 	}
 	a := app.NewWithID(realAppID)
 	r.Path = PreferencesPath(a.Storage().RootURI().Path())
-	s, err := NewStore(a.Preferences(), r.Path)
+	s, err := NewStore(a.Preferences(), r.Path, SetAsideAtStart(r.SetAside))
 	if err != nil {
 		r.Err = err.Error()
 		return 1
@@ -268,7 +268,7 @@ func TestRealPreferencesMixedList(t *testing.T) {
 		t.Fatalf("the file as it was is not kept (set aside: %q)", r.SetAside)
 	}
 	wantMode(t, "the copy", modeOf(r.SetAside), 0o600)
-	if r.AliceKey != "key-alice/client-secret-alice" || r.Notice != "" {
+	if r.AliceKey != "key-alice/client-secret-alice" || !strings.Contains(r.Notice, "set aside as "+filepath.Base(r.SetAside)) {
 		t.Fatalf("after the repair: alice %q, notice %q", r.AliceKey, r.Notice)
 	}
 	r = realStep(t, home, "open")

@@ -3,6 +3,7 @@ package persist
 import (
 	"bytes"
 	"maps"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -220,6 +221,25 @@ func TestNoticeText(t *testing.T) {
 	for _, tt := range tests {
 		if got := noticeText(tt.state, tt.restored, tt.lost); got != tt.want {
 			t.Errorf("noticeText(%d, %d, %v)\n got %q\nwant %q", tt.state, tt.restored, tt.lost, got, tt.want)
+		}
+	}
+}
+
+func TestNoticeWithSetAside(t *testing.T) {
+	aside := filepath.Join("cfg", "preferences.json.damaged-20261203T120000Z")
+	tests := []struct{ notice, setAside, want string }{
+		{"", "", ""},
+		{"Pump Connect's settings file was missing. Your account was restored.", "",
+			"Pump Connect's settings file was missing. Your account was restored."},
+		{"", aside, "Pump Connect's settings file held something it could not read. It was set aside as " +
+			"preferences.json.damaged-20261203T120000Z in the settings folder; your accounts are as they were."},
+		{"Pump Connect's settings file was missing. Your account was restored.", aside,
+			"Pump Connect's settings file was missing. Your account was restored. What was there is kept as " +
+				"preferences.json.damaged-20261203T120000Z in the settings folder."},
+	}
+	for _, tc := range tests {
+		if got := withSetAside(tc.notice, tc.setAside); got != tc.want {
+			t.Errorf("withSetAside(%q, %q) = %q, want %q", tc.notice, tc.setAside, got, tc.want)
 		}
 	}
 }

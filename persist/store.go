@@ -39,14 +39,16 @@ var (
 // Store keeps accounts in Fyne preferences and, when the preferences live
 // in a file, in a backup file beside it. It is safe for concurrent use.
 type Store struct {
-	mu      sync.Mutex
-	prefs   fyne.Preferences
-	path    string // the preferences file; "" for in-memory preferences
-	now     func() time.Time
-	notice  string
-	rev     int64
-	current string
-	records map[string]record
+	mu     sync.Mutex
+	prefs  fyne.Preferences
+	path   string // the preferences file; "" for in-memory preferences
+	now    func() time.Time
+	notice string
+	// setAside is what PrepareForFyne set aside before Fyne started ("": nothing).
+	setAside string
+	rev      int64
+	current  string
+	records  map[string]record
 }
 
 // fileState is what NewStore found in the preferences file.
@@ -69,19 +71,32 @@ const (
 // it moves it aside (preferences.json.damaged-<time>), recovers the
 // accounts from the backup and from whatever is readable in the damaged
 // file, writes them back into prefs, and says so in Notice.
-func NewStore(prefs fyne.Preferences, path string) (*Store, error) {
-	return newStoreAt(prefs, path, time.Now)
+func NewStore(prefs fyne.Preferences, path string, opts ...StoreOption) (*Store, error) {
+	return newStoreAt(prefs, path, time.Now, opts...)
+}
+
+// StoreOption configures NewStore.
+type StoreOption func(*Store)
+
+// SetAsideAtStart tells the store what PrepareForFyne set aside before
+// Fyne started ("" for nothing), so that its Notice tells the person too.
+func SetAsideAtStart(path string) StoreOption {
+	return func(s *Store) { s.setAside = path }
 }
 
 // newStoreAt is NewStore with a clock.
-func newStoreAt(prefs fyne.Preferences, path string, now func() time.Time) (*Store, error) {
+func newStoreAt(prefs fyne.Preferences, path string, now func() time.Time, opts ...StoreOption) (*Store, error) {
 	if prefs == nil {
 		return nil, errors.New("persist: no preferences")
 	}
 	s := &Store{prefs: prefs, path: path, now: now, records: map[string]record{}}
+	for _, o := range opts {
+		o(s)
+	}
 	if err := s.open(); err != nil {
 		return nil, err
 	}
+	s.notice = withSetAside(s.notice, s.setAside)
 	return s, nil
 }
 

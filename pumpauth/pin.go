@@ -31,8 +31,8 @@ func WithPinnedScheme(scheme string) Option {
 	}
 }
 
-// isHTTPS reports whether rawURL starts with https://.
-func isHTTPS(rawURL string) bool {
+// IsHTTPS reports whether the link rawURL is an https one (scheme in any case).
+func IsHTTPS(rawURL string) bool {
 	return len(rawURL) >= len("https://") && strings.EqualFold(rawURL[:len("https://")], "https://")
 }
 

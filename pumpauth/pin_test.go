@@ -74,7 +74,7 @@ func TestPinnedHTTPSNeverFallsBackToPlainHTTP(t *testing.T) {
 			if errors.Is(err, ErrHTTPSUnavailable) {
 				t.Errorf("err %v wraps ErrHTTPSUnavailable too", err)
 			}
-			if p.BaseURL() != "" && !isHTTPS(p.BaseURL()) {
+			if p.BaseURL() != "" && !IsHTTPS(p.BaseURL()) {
 				t.Errorf("base %q", p.BaseURL())
 			}
 			for _, ep := range []pumptest.Endpoint{pumptest.Webfinger, pumptest.Register, pumptest.Whoami, pumptest.Profile} {

@@ -159,7 +159,7 @@ func New(c Client, opts ...Option) (*Pump, error) {
 	if p.base == nil {
 		p.base = &http.Client{Timeout: 2 * DefaultTimeout}
 	}
-	if isHTTPS(p.withEndpoints.Base) {
+	if IsHTTPS(p.withEndpoints.Base) {
 		p.pinHTTPS = true
 	}
 	p.plain = newPlainClient(p.base)

@@ -37,9 +37,17 @@ func refusedRedirect(u *url.URL) error {
 	return &redirectError{to: strings.ToValidUTF8(to, "?")}
 }
 
-// sameOrigin reports whether a and b have the same scheme, host and port;
-// a missing port is the scheme's default (http 80, https 443), and host
-// names compare without regard to case.
+// SameOrigin reports whether the links a and b have the same scheme, host
+// and port (RFC 6454): a missing port is the scheme's default (http 80,
+// https 443), and host names compare without regard to case. A link that
+// does not parse, or has no host, is of no origin.
+func SameOrigin(a, b string) bool {
+	ua, err1 := url.Parse(a)
+	ub, err2 := url.Parse(b)
+	return err1 == nil && err2 == nil && ua.Host != "" && ub.Host != "" && sameOrigin(ua, ub)
+}
+
+// sameOrigin is SameOrigin for parsed URLs.
 func sameOrigin(a, b *url.URL) bool {
 	return a != nil && b != nil &&
 		strings.EqualFold(a.Scheme, b.Scheme) &&

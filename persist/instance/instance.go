@@ -87,6 +87,10 @@ func Acquire(dir string, onActivate func()) (inst *Instance, alreadyRunning bool
 	if err != nil {
 		return nil, false, fmt.Errorf("instance: lock: %w", err)
 	}
+	// What the channel says is from an earlier run: a later copy waits
+	// for this one's (see reach) rather than believe it.
+	channelPath := filepath.Join(dir, channelFileName)
+	_ = os.Remove(channelPath)
 	sock, sockErr := socketPath(dir)
 	if !haveLock && sockErr == nil && sendActivate(sock) == nil {
 		unlockFile(lock)
@@ -100,7 +104,7 @@ func Acquire(dir string, onActivate func()) (inst *Instance, alreadyRunning bool
 	if sockErr != nil {
 		inst.lnErr, channel = sockErr, channelNone
 	}
-	_ = writeChannel(filepath.Join(dir, channelFileName), channel)
+	_ = writeChannel(channelPath, channel)
 	if inst.ln != nil {
 		inst.wg.Add(1)
 		go inst.serve()
