@@ -301,12 +301,7 @@ func (e *e2e) screenshot(name string) string {
 	e.t.Helper()
 	e.shotStep++
 	path := filepath.Join(e.shots, fmt.Sprintf("%02d-%s.png", e.shotStep, name))
-	// The window alone (what the person sees); the whole screen when it is not found.
-	target := "root"
-	if id := strings.Fields(e.xdotoolQuiet("search", "--onlyvisible", "--name", "^Pump Connect$")); len(id) > 0 {
-		target = id[0]
-	}
-	cmd := exec.Command("import", "-window", target, path)
+	cmd := exec.Command("import", "-window", e.windowOrRoot(), path)
 	cmd.Env = e.env()
 	if out, err := cmd.CombinedOutput(); err != nil {
 		e.t.Fatalf("screenshot: %v\n%s", err, out)
@@ -314,10 +309,21 @@ func (e *e2e) screenshot(name string) string {
 	return path
 }
 
-// screenText reads the screen with OCR.
+// windowOrRoot is the app's window (what the person sees), or "root", the
+// whole screen, when it is not found.
+func (e *e2e) windowOrRoot() string {
+	if id := strings.Fields(e.xdotoolQuiet("search", "--onlyvisible", "--name", "^Pump Connect$")); len(id) > 0 {
+		return id[len(id)-1]
+	}
+	return "root"
+}
+
+// screenText reads the window with OCR (the whole screen when no window is
+// found). Tesseract reads nothing at all from some screens when it is given
+// the whole, mostly black, screen; the window alone it reads.
 func (e *e2e) screenText() string {
 	path := filepath.Join(e.dir, "ocr.png")
-	cmd := exec.Command("import", "-window", "root", "-colorspace", "Gray", "-resize", "200%", path)
+	cmd := exec.Command("import", "-window", e.windowOrRoot(), "-colorspace", "Gray", "-resize", "200%", path)
 	cmd.Env = e.env()
 	if err := cmd.Run(); err != nil {
 		return ""
