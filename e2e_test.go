@@ -318,14 +318,29 @@ func (e *e2e) windowOrRoot() string {
 	return "root"
 }
 
+// ocrShot saves window (an X window id, or "root") as path, made into what
+// tesseract reads best: the lightness alone (plain grey loses red text on
+// the dark theme), at twice the size.
+func (e *e2e) ocrShot(window, path string) error {
+	raw := path + ".raw.png"
+	cmd := exec.Command("import", "-window", window, raw)
+	cmd.Env = e.env()
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("import: %v: %s", err, out)
+	}
+	if out, err := exec.Command("convert", raw, "-colorspace", "HSL", "-channel", "B", "-separate",
+		"-resize", "200%", path).CombinedOutput(); err != nil {
+		return fmt.Errorf("convert: %v: %s", err, out)
+	}
+	return nil
+}
+
 // screenText reads the window with OCR (the whole screen when no window is
 // found). Tesseract reads nothing at all from some screens when it is given
 // the whole, mostly black, screen; the window alone it reads.
 func (e *e2e) screenText() string {
 	path := filepath.Join(e.dir, "ocr.png")
-	cmd := exec.Command("import", "-window", e.windowOrRoot(), "-colorspace", "Gray", "-resize", "200%", path)
-	cmd.Env = e.env()
-	if err := cmd.Run(); err != nil {
+	if e.ocrShot(e.windowOrRoot(), path) != nil {
 		return ""
 	}
 	out, _ := exec.Command("tesseract", path, "-", "--psm", "3").Output()
@@ -389,10 +404,8 @@ func (e *e2e) replaceAddress(addr string) {
 func (e *e2e) clickText(word string) {
 	e.t.Helper()
 	path := filepath.Join(e.dir, "ocr-click.png")
-	cmd := exec.Command("import", "-window", "root", "-colorspace", "Gray", "-resize", "200%", path)
-	cmd.Env = e.env()
-	if out, err := cmd.CombinedOutput(); err != nil {
-		e.t.Fatalf("screenshot: %v\n%s", err, out)
+	if err := e.ocrShot("root", path); err != nil {
+		e.t.Fatalf("screenshot: %v", err)
 	}
 	out, err := exec.Command("tesseract", path, "-", "--psm", "3", "tsv").Output()
 	if err != nil {
@@ -428,60 +441,63 @@ func (e *e2e) prefsPath() string {
 	return filepath.Join(e.dir, "home", ".config", "fyne", m.ID, "preferences.json")
 }
 
-// storedAccount finds the stored account of nick in the real preferences file.
+// storedRecords reads the accounts in the real preferences file, by
+// address; ok is false when the file is missing or not JSON.
+func (e *e2e) storedRecords() (records map[string]map[string]any, ok bool) {
+	b, err := os.ReadFile(e.prefsPath())
+	if err != nil {
+		return nil, false
+	}
+	var prefs map[string]any
+	if json.Unmarshal(b, &prefs) != nil {
+		return nil, false
+	}
+	records = map[string]map[string]any{}
+	for k, v := range prefs {
+		addr, isAccount := strings.CutPrefix(k, "account/")
+		s, isString := v.(string)
+		var rec map[string]any
+		if isAccount && isString && json.Unmarshal([]byte(s), &rec) == nil {
+			records[addr] = rec
+		}
+	}
+	return records, true
+}
+
+// recordOf is nick's record with a token among records, or nil.
+func recordOf(records map[string]map[string]any, nick string) map[string]any {
+	for addr, rec := range records {
+		if strings.HasPrefix(addr, nick+"@") {
+			if t, _ := rec["token"].(string); t != "" {
+				return rec
+			}
+		}
+	}
+	return nil
+}
+
+// storedAccount waits for nick's account with a token in the real preferences file.
 func (e *e2e) storedAccount(nick string) map[string]any {
 	e.t.Helper()
 	var found map[string]any
 	e.eventually("the account to be stored", 10*time.Second, func() bool {
-		b, err := os.ReadFile(e.prefsPath())
-		if err != nil {
-			return false
-		}
-		var prefs map[string]any
-		if json.Unmarshal(b, &prefs) != nil {
-			return false
-		}
-		for k, v := range prefs {
-			s, ok := v.(string)
-			if !ok || !strings.Contains(k, nick+"@") {
-				continue
-			}
-			var acct map[string]any
-			if json.Unmarshal([]byte(s), &acct) == nil {
-				for _, tk := range []string{"token", "Token"} {
-					if t, _ := acct[tk].(string); t != "" {
-						found = acct
-						return true
-					}
-				}
-			}
-		}
-		return false
+		records, _ := e.storedRecords()
+		found = recordOf(records, nick)
+		return found != nil
 	})
 	return found
 }
 
 // hasToken reports whether the preferences file holds a token for nick now.
 func (e *e2e) hasToken(nick string) bool {
-	b, err := os.ReadFile(e.prefsPath())
-	if err != nil {
+	records, ok := e.storedRecords()
+	if !ok {
+		if _, err := os.Stat(e.prefsPath()); err == nil {
+			e.t.Fatalf("the preferences file is not JSON")
+		}
 		return false
 	}
-	var prefs map[string]any
-	if json.Unmarshal(b, &prefs) != nil {
-		e.t.Fatalf("preferences file is not JSON: %s", b)
-	}
-	for k, v := range prefs {
-		s, ok := v.(string)
-		if !ok || !strings.Contains(k, nick+"@") {
-			continue
-		}
-		var acct map[string]any
-		if json.Unmarshal([]byte(s), &acct) == nil && acct["token"] != nil && acct["token"] != "" {
-			return true
-		}
-	}
-	return false
+	return recordOf(records, nick) != nil
 }
 
 func (e *e2e) checkPrefsMode() {

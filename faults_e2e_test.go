@@ -15,7 +15,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -249,30 +248,14 @@ func (r *faultRun) waitGone(text string, limit time.Duration) {
 	r.t.Fatalf("%q stayed on screen", text)
 }
 
-// storedAccounts reads the real preferences file: address → what is stored.
+// storedAccounts is what the real preferences file holds: address → what is stored.
 func (r *faultRun) storedAccounts() map[string]storedAccount {
 	out := map[string]storedAccount{}
-	b, err := os.ReadFile(r.prefsPath())
-	if err != nil {
-		return out
-	}
-	var prefs map[string]any
-	if json.Unmarshal(b, &prefs) != nil {
-		return out
-	}
-	for k, v := range prefs {
-		addr, ok := strings.CutPrefix(k, "account/")
-		s, isString := v.(string)
-		if !ok || !isString {
-			continue
-		}
-		var a struct {
-			ClientKey string `json:"clientKey"`
-			Token     string `json:"token"`
-		}
-		if json.Unmarshal([]byte(s), &a) == nil {
-			out[addr] = storedAccount{clientKey: a.ClientKey, hasToken: a.Token != ""}
-		}
+	records, _ := r.storedRecords()
+	for addr, rec := range records {
+		key, _ := rec["clientKey"].(string)
+		tok, _ := rec["token"].(string)
+		out[addr] = storedAccount{clientKey: key, hasToken: tok != ""}
 	}
 	return out
 }

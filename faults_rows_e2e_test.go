@@ -118,9 +118,7 @@ func faultRows() []faultRow {
 			registrations: 1},
 		faultRow{name: "the browser never comes back", kind: kindBrowser, quick: true,
 			meet: func(r *faultRun) string {
-				r.startApp()
-				r.typeAddress("alice")
-				r.waitBrowserURL(30 * time.Second)
+				r.untilBrowserOpens()
 				r.waitText("Approve in your browser", 20*time.Second)
 				// The person looks elsewhere for a while (not a synchronisation:
 				// the window must still be waiting, and answer, after it).
@@ -130,12 +128,11 @@ func faultRows() []faultRow {
 			registrations: 1},
 		faultRow{name: "a wrong code is pasted", kind: kindBrowser,
 			meet: func(r *faultRun) string {
-				r.startApp()
-				r.typeAddress("alice")
-				r.waitBrowserURL(30 * time.Second)
+				r.untilBrowserOpens()
 				r.waitText("Approve in your browser", 20*time.Second)
 				r.clickText("code")
 				r.waitText("Paste the code", 10*time.Second)
+				r.clickText("here") // into the field ("Paste the code here")
 				r.xdotool("type", "--delay", "20", "q1w2e3r4t5y6u7i8o9p0")
 				r.xdotool("key", "Return")
 				return "code didn't work"
@@ -154,9 +151,7 @@ func faultRows() []faultRow {
 			registrations: 1},
 		faultRow{name: "the app is killed between registration and approval", kind: kindKilled, quick: true,
 			meet: func(r *faultRun) string {
-				r.startApp()
-				r.typeAddress("alice")
-				r.waitBrowserURL(30 * time.Second)
+				r.untilBrowserOpens()
 				r.app.Process.Kill()
 				r.app.Wait()
 				r.appLog.Close()
@@ -245,4 +240,12 @@ func malformedSays(ep pumptest.Endpoint) string {
 		return "look like a pump.io server"
 	}
 	return "didn't make sense"
+}
+
+// untilBrowserOpens starts the app, sends alice's address and waits until
+// the app opens the browser on the authorize page.
+func (r *faultRun) untilBrowserOpens() {
+	r.startApp()
+	r.typeAddress("alice")
+	r.waitBrowserURL(30 * time.Second)
 }
