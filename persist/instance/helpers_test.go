@@ -1,7 +1,6 @@
 package instance
 
 import (
-	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -47,5 +46,3 @@ func waitFor[T any](t *testing.T, ch <-chan T, d time.Duration, what string) T {
 	var zero T
 	return zero
 }
-
-func isNotExist(err error) bool { return errors.Is(err, fs.ErrNotExist) }

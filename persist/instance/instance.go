@@ -5,12 +5,9 @@ package instance
 
 import (
 	"bufio"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"net"
 	"os"
 	"path/filepath"
@@ -22,26 +19,25 @@ import (
 
 // Single instance: the first copy of the app holds an exclusive lock on
 // instance.lock (released by the system when the process ends, even when it
-// crashes) and listens on a unix socket, whose path it writes into
-// instance.channel. A later copy finds the lock taken, reads the channel,
-// connects, sends "activate" and exits; the first copy then shows its
-// window. The lock decides who is first, so two copies started at the same
-// moment never both win, and a socket file left by a crashed copy is simply
-// removed by the next first copy.
+// crashes) and listens on a channel that only this user on this computer
+// can reach: a unix socket, or a named pipe on Windows (channel_unix.go,
+// channel_windows.go). It writes the channel's address into
+// instance.channel ("unix <path>", "pipe <name>"). A later copy finds the
+// lock taken, reads the channel, connects, sends "activate" and exits; the
+// first copy then shows its window. The lock decides who is first, so two
+// copies started at the same moment never both win, and a socket file left
+// by a crashed copy is simply removed by the next first copy.
 //
-// Where no socket can be made (no AF_UNIX, as under wine; no private
-// folder for it), the first copy runs on the lock alone and writes "none"
-// into the channel: a later copy then learns at once that it cannot reach
-// the first, instead of waiting for it.
+// Where no channel can be made (no AF_UNIX, no private folder for the
+// socket, a pipe name taken by another program), the first copy runs on the
+// lock alone and writes "none" into the channel file: a later copy then
+// learns at once that it cannot reach the first, instead of waiting for it.
 const (
 	lockFileName      = "instance.lock"
-	socketFileName    = "instance.sock"
 	channelFileName   = "instance.channel"
 	channelNone       = "none"
-	channelUnixPrefix = "unix "
 	activateMessage   = "activate"
 	activateReply     = "ok"
-	maxSocketPathLen  = 100 // sun_path holds 104 bytes on macOS, 108 on Linux
 	activateTimeout   = 5 * time.Second
 	connectionTimeout = 2 * time.Second
 	connectRetry      = 20 * time.Millisecond
@@ -51,14 +47,31 @@ const (
 var errLocked = errors.New("instance: lock held")
 
 // ErrNotReached: another copy of the app is running, but it could not be
-// asked to come to the front (it runs without a socket, or does not answer).
+// asked to come to the front (it runs without a channel, or does not answer).
 var ErrNotReached = errors.New("another copy of the app is running, but it did not come to the front")
+
+// errUnknownChannel: the channel file names a channel this build cannot
+// use (another kind, or a pipe that is not on this computer).
+var errUnknownChannel = errors.New("instance: unknown channel")
+
+// conn is one connection from a later copy (a net.Conn, or a pipe).
+type conn interface {
+	io.ReadWriteCloser
+	SetDeadline(t time.Time) error
+}
+
+// listener accepts later copies' connections. Accept returns an error
+// wrapping net.ErrClosed once Close was called.
+type listener interface {
+	Accept() (conn, error)
+	Close() error
+}
 
 // Instance is the running copy of the app. Close releases it.
 type Instance struct {
 	lock       *os.File
-	ln         net.Listener // nil: running on the lock alone
-	lnErr      error        // why there is no listener
+	ln         listener // nil: running on the lock alone
+	lnErr      error    // why there is no listener
 	onActivate func()
 	wg         sync.WaitGroup
 	closeOnce  sync.Once
@@ -72,7 +85,7 @@ type Instance struct {
 // then nil, or ErrNotReached when the other copy could not be asked, which
 // the person should be told. Otherwise onActivate (which may be nil) runs,
 // on its own goroutine, each time a later copy starts, until inst.Close.
-// A socket that cannot be made is no reason to refuse to start: the copy
+// A channel that cannot be made is no reason to refuse to start: the copy
 // then runs on the lock alone (see Alone).
 func Acquire(dir string, onActivate func()) (inst *Instance, alreadyRunning bool, err error) {
 	if err := privateDir(dir); err != nil {
@@ -91,18 +104,19 @@ func Acquire(dir string, onActivate func()) (inst *Instance, alreadyRunning bool
 	// for this one's (see reach) rather than believe it.
 	channelPath := filepath.Join(dir, channelFileName)
 	_ = os.Remove(channelPath)
-	sock, sockErr := socketPath(dir)
-	if !haveLock && sockErr == nil && sendActivate(sock) == nil {
-		unlockFile(lock)
-		return nil, true, nil
+	if !haveLock {
+		// No lock to tell: whoever answers on the usual channel runs.
+		if line, ok := guessChannel(dir); ok && activate(dir, line) == nil {
+			unlockFile(lock)
+			return nil, true, nil
+		}
 	}
 	inst = &Instance{lock: lock, onActivate: onActivate}
-	if sockErr == nil {
-		inst.ln, sockErr = listen(sock)
-	}
-	channel := channelUnixPrefix + sock
-	if sockErr != nil {
-		inst.lnErr, channel = sockErr, channelNone
+	ln, channel, err := listenChannel(dir)
+	if err != nil {
+		inst.lnErr, channel = err, channelNone
+	} else {
+		inst.ln = ln
 	}
 	_ = writeChannel(channelPath, channel)
 	if inst.ln != nil {
@@ -112,25 +126,9 @@ func Acquire(dir string, onActivate func()) (inst *Instance, alreadyRunning bool
 	return inst, false, nil
 }
 
-// Alone reports why this copy has no socket (and a later copy cannot bring
-// it to the front), or nil when it listens.
+// Alone reports why this copy has no channel (and a later copy cannot
+// bring it to the front), or nil when it listens.
 func (inst *Instance) Alone() error { return inst.lnErr }
-
-// listen removes a stale socket file (we hold the lock: it was left by a
-// crashed copy) and listens on sock, for the owner only.
-func listen(sock string) (net.Listener, error) {
-	if err := os.Remove(sock); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("instance: removing a stale socket: %w", err)
-	}
-	ln, err := net.Listen("unix", sock)
-	if err != nil {
-		return nil, fmt.Errorf("instance: %w", err)
-	}
-	if runtime.GOOS != "windows" {
-		_ = os.Chmod(sock, 0o600)
-	}
-	return ln, nil
-}
 
 // writeChannel replaces the channel file with line (write, then rename, so
 // a later copy never reads half a line).
@@ -144,22 +142,25 @@ func writeChannel(path, line string) error {
 
 // reach asks the running copy to come to the front, retrying until deadline
 // while it is still starting. It gives up at once when the running copy
-// says it has no socket.
+// says it has no channel, or names one this build cannot use.
 func reach(dir string, deadline time.Time) error {
 	var last error = errors.New("no channel yet")
 	for {
 		data, err := os.ReadFile(filepath.Join(dir, channelFileName))
 		line := strings.TrimSpace(string(data))
-		switch sock, isUnix := strings.CutPrefix(line, channelUnixPrefix); {
+		switch {
 		case err == nil && line == channelNone:
-			return fmt.Errorf("%w: it runs without a socket", ErrNotReached)
-		case err == nil && isUnix:
-			if last = sendActivate(sock); last == nil {
+			return fmt.Errorf("%w: it runs without a channel", ErrNotReached)
+		case err == nil && line != "":
+			if last = activate(dir, line); last == nil {
 				return nil
 			}
+			if errors.Is(last, errUnknownChannel) {
+				return fmt.Errorf("%w: %v", ErrNotReached, last)
+			}
 		case !haveLock:
-			if sock, err := socketPath(dir); err == nil {
-				if last = sendActivate(sock); last == nil {
+			if line, ok := guessChannel(dir); ok {
+				if last = activate(dir, line); last == nil {
 					return nil
 				}
 			}
@@ -172,54 +173,10 @@ func reach(dir string, deadline time.Time) error {
 	}
 }
 
-// socketPath is instance.sock in dir; when that path is too long for a
-// unix socket, a name derived from dir in $XDG_RUNTIME_DIR, or else in a
-// private folder of this user in the temporary directory. A socket never
-// lands directly in a folder others can write to.
-func socketPath(dir string) (string, error) {
-	p := filepath.Join(dir, socketFileName)
-	if len(p) <= maxSocketPathLen {
-		return p, nil
-	}
-	sum := sha256.Sum256([]byte(dir))
-	name := "pumpconnect-" + hex.EncodeToString(sum[:8]) + ".sock"
-	if rt := os.Getenv("XDG_RUNTIME_DIR"); rt != "" && filepath.IsAbs(rt) && privateExisting(rt) == nil {
-		if p := filepath.Join(rt, name); len(p) <= maxSocketPathLen {
-			return p, nil
-		}
-	}
-	folder := filepath.Join(os.TempDir(), "pumpconnect-"+userTag())
-	if err := os.Mkdir(folder, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
-		return "", fmt.Errorf("instance: a private folder for the socket: %w", err)
-	}
-	if err := privateExisting(folder); err != nil {
-		return "", fmt.Errorf("instance: %s: %w", folder, err)
-	}
-	p = filepath.Join(folder, name)
-	if len(p) > maxSocketPathLen {
-		return "", fmt.Errorf("instance: the socket path %s is too long", p)
-	}
-	return p, nil
-}
-
-// errNotPrivate: a folder others could write to, or not ours.
-var errNotPrivate = errors.New("not a private folder of this user")
-
-// privateExisting checks that dir is a real folder (not a link), owned by
-// this user, that nobody else can enter or write to.
-func privateExisting(dir string) error {
-	fi, err := os.Lstat(dir)
-	if err != nil {
-		return err
-	}
-	if !fi.IsDir() || !ownedByMe(fi) || (runtime.GOOS != "windows" && fi.Mode().Perm()&0o077 != 0) {
-		return errNotPrivate
-	}
-	return nil
-}
-
-func sendActivate(sock string) error {
-	c, err := net.DialTimeout("unix", sock, connectionTimeout)
+// activate connects to the channel that line names and asks the copy
+// behind it to come to the front.
+func activate(dir, line string) error {
+	c, err := dialChannel(dir, line)
 	if err != nil {
 		return err
 	}
@@ -230,7 +187,7 @@ func sendActivate(sock string) error {
 	if _, err := c.Write([]byte(activateMessage + "\n")); err != nil {
 		return err
 	}
-	reply, err := bufio.NewReader(c).ReadString('\n')
+	reply, err := bufio.NewReader(io.LimitReader(c, 64)).ReadString('\n')
 	if err != nil {
 		return err
 	}
@@ -259,7 +216,7 @@ func (inst *Instance) serve() {
 	}
 }
 
-func (inst *Instance) handle(c net.Conn) {
+func (inst *Instance) handle(c conn) {
 	defer inst.wg.Done()
 	defer c.Close()
 	if c.SetDeadline(time.Now().Add(connectionTimeout)) != nil {
@@ -272,11 +229,15 @@ func (inst *Instance) handle(c net.Conn) {
 	if inst.onActivate != nil {
 		inst.onActivate()
 	}
-	_, _ = c.Write([]byte(activateReply + "\n"))
+	if _, err := c.Write([]byte(activateReply + "\n")); err == nil {
+		// Wait for the later copy to hang up: hanging up first may throw
+		// the reply away before it is read (named pipes).
+		_, _ = io.Copy(io.Discard, io.LimitReader(c, 64))
+	}
 }
 
 // Close stops listening, waits for activations in progress, removes the
-// socket and releases the lock, so another copy can start. It is safe to
+// channel and releases the lock, so another copy can start. It is safe to
 // call more than once, and on a nil Instance.
 func (inst *Instance) Close() error {
 	if inst == nil {
@@ -284,7 +245,7 @@ func (inst *Instance) Close() error {
 	}
 	inst.closeOnce.Do(func() {
 		if inst.ln != nil {
-			inst.closeErr = inst.ln.Close() // also removes the socket file
+			inst.closeErr = inst.ln.Close() // also removes a socket file
 		}
 		inst.wg.Wait()
 		unlockFile(inst.lock)

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -71,35 +70,11 @@ func TestAcquireInstanceInProcess(t *testing.T) {
 
 	must(t, first.Close())
 	must(t, first.Close()) // twice is fine
-	if _, err := os.Stat(mustSocketPath(t, dir)); !isNotExist(err) {
-		t.Errorf("socket left after Close: %v", err)
-	}
+	assertNoChannel(t, dir)
 	again, already := acquire(t, dir, nil)
 	if already || again == nil {
 		t.Fatal("after Close: still running")
 	}
-}
-
-func TestAcquireInstanceStaleSocket(t *testing.T) {
-	dir := instanceDir(t)
-	must(t, os.MkdirAll(dir, 0o700))
-	// A socket file nobody listens on: what a crashed copy leaves.
-	ln, err := net.Listen("unix", mustSocketPath(t, dir))
-	must(t, err)
-	ln.(*net.UnixListener).SetUnlinkOnClose(false)
-	must(t, ln.Close())
-	if _, err := os.Stat(mustSocketPath(t, dir)); err != nil {
-		t.Fatalf("stale socket not there: %v", err)
-	}
-
-	onActivate, activated := activations()
-	if _, already := acquire(t, dir, onActivate); already {
-		t.Fatal("a stale socket made it look already running")
-	}
-	if _, already := acquire(t, dir, nil); !already {
-		t.Fatal("second acquisition: not already running")
-	}
-	waitFor(t, activated, waitLimit, "activation through the new socket")
 }
 
 // TestAcquireInstanceAtOnce: many copies starting at the same moment (a
@@ -145,80 +120,18 @@ func TestAcquireInstanceAtOnce(t *testing.T) {
 	}
 }
 
-func mustSocketPath(t *testing.T, dir string) string {
-	t.Helper()
-	p, err := socketPath(dir)
-	must(t, err)
-	return p
-}
-
-// TestSocketPathTooLong: a config folder too deep for a socket puts the
-// socket in $XDG_RUNTIME_DIR, or else in this user's private folder in the
-// temporary directory, never directly in a shared folder.
-func TestSocketPathTooLong(t *testing.T) {
-	long := "/" + strings.Repeat("d", 120)
-	if short := mustSocketPath(t, "/tmp/x"); short != filepath.Join("/tmp/x", socketFileName) {
-		t.Errorf("socketPath(short) = %q", short)
-	}
-	t.Run("runtime folder", func(t *testing.T) {
-		rt, err := os.MkdirTemp("", "rt")
-		must(t, err)
-		t.Cleanup(func() { os.RemoveAll(rt) })
-		t.Setenv("XDG_RUNTIME_DIR", rt)
-		p := mustSocketPath(t, long)
-		if filepath.Dir(p) != rt || len(p) > maxSocketPathLen {
-			t.Errorf("socketPath(long) = %q, want it in %s", p, rt)
-		}
-		if p != mustSocketPath(t, long) || p == mustSocketPath(t, long+"x") {
-			t.Error("socketPath not stable or not distinct")
-		}
-	})
-	t.Run("private temporary folder", func(t *testing.T) {
-		tmp := shortTemp(t)
-		t.Setenv("XDG_RUNTIME_DIR", "")
-		t.Setenv("TMPDIR", tmp)
-		p := mustSocketPath(t, long)
-		if filepath.Dir(filepath.Dir(p)) != tmp || len(p) > maxSocketPathLen {
-			t.Fatalf("socketPath(long) = %q, want it in a folder of its own in %s", p, tmp)
-		}
-		assertMode(t, filepath.Dir(p), 0o700)
-	})
-	t.Run("shared folders are refused", func(t *testing.T) {
-		tmp := shortTemp(t)
-		rt := filepath.Join(tmp, "rt")
-		must(t, os.Mkdir(rt, 0o700))
-		must(t, os.Chmod(rt, 0o777)) // a runtime folder others can write to
-		t.Setenv("XDG_RUNTIME_DIR", rt)
-		t.Setenv("TMPDIR", tmp)
-		must(t, os.Mkdir(filepath.Join(tmp, "pumpconnect-"+userTag()), 0o700))
-		must(t, os.Chmod(filepath.Join(tmp, "pumpconnect-"+userTag()), 0o777)) // made by someone else, say
-		if p, err := socketPath(long); err == nil {
-			t.Fatalf("socketPath(long) = %q in a shared folder", p)
-		}
-	})
-}
-
-// shortTemp is a new folder with a short path (sockets need one).
-func shortTemp(t *testing.T) string {
-	t.Helper()
-	dir, err := os.MkdirTemp("/tmp", "pc")
-	must(t, err)
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	return dir
-}
-
-// TestAcquireWithoutSocket: when no socket can be made, the first copy
+// TestAcquireWithoutChannel: when no channel can be made, the first copy
 // runs on the lock alone, and a later copy learns at once that it cannot
 // bring it to the front (no 5-second wait).
-func TestAcquireWithoutSocket(t *testing.T) {
+func TestAcquireWithoutChannel(t *testing.T) {
 	dir := instanceDir(t)
-	must(t, os.MkdirAll(filepath.Join(dir, socketFileName, "in-the-way"), 0o700)) // the socket cannot be made
+	blockChannel(t, dir)
 	first, already := acquire(t, dir, nil)
 	if already {
 		t.Fatal("first acquisition: already running")
 	}
 	if first.Alone() == nil {
-		t.Fatal("Alone() = nil without a socket")
+		t.Fatal("Alone() = nil without a channel")
 	}
 	start := time.Now()
 	second, already, err := Acquire(dir, nil)
@@ -360,11 +273,9 @@ func TestAcquireInstanceTwoProcesses(t *testing.T) {
 		dir := instanceDir(t)
 		cmd, _, lines := helper(t, "hold", dir)
 		expectLine(t, lines, helperReady)
-		must(t, cmd.Process.Kill()) // no Close: the socket file stays
+		must(t, cmd.Process.Kill()) // no Close: a socket file stays
 		_ = cmd.Wait()
-		if _, err := os.Stat(mustSocketPath(t, dir)); err != nil {
-			t.Fatalf("expected a stale socket: %v", err)
-		}
+		assertStaleChannel(t, dir)
 		onActivate, activated := activations()
 		if _, already := acquire(t, dir, onActivate); already {
 			t.Fatal("a crashed copy counts as running")

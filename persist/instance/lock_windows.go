@@ -35,10 +35,3 @@ func lockFile(path string) (*os.File, error) {
 }
 
 func unlockFile(f *os.File) { f.Close() }
-
-// ownedByMe: file ownership is not checked here (the temporary folder is
-// the user's own on Windows).
-func ownedByMe(os.FileInfo) bool { return true }
-
-// userTag names this user in a shared folder.
-func userTag() string { return "user" }
