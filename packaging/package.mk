@@ -14,6 +14,9 @@
 
 .PHONY: package package-linux package-windows package-test package-icon package-clean package-deps package-fyne
 
+# The .deb's Maintainer field: set it for a release, e.g. make package PKG_MAINTAINER="Ann <ann@example.org>".
+# (The .deb is rebuilt only when it is stale: make package-clean first after changing it.)
+PKG_MAINTAINER ?= Pump Connect developers <developers@pumpconnect.invalid>
 PKG_DIST  ?= dist
 PKG_BUILD ?= build
 PKG_FYNE_VERSION := v1.7.4
@@ -36,8 +39,8 @@ PKG_SRCS := $(filter-out packaging/test.sh %.md %_test.go %/testdata/% testdata/
 	git ls-files --cached --others --exclude-standard 2>/dev/null || \
 	find . -type f -not -path './.git/*' -not -path './build/*' -not -path './dist/*' -not -path './artifacts/*')))
 
-export PKG_BUILD PKG_DIST
-PKG_ENV := GO="$(GO)" FYNE="$(PKG_FYNE)"
+export PKG_BUILD PKG_DIST PKG_MAINTAINER
+PKG_ENV := GO="$(GO)" FYNE="$(PKG_FYNE)" DEB_MAINTAINER="$(PKG_MAINTAINER)"
 
 package: $(PKG_ARTIFACTS) $(PKG_DIST)/SHA256SUMS
 	@ls -l $(PKG_DIST)

@@ -13,7 +13,7 @@
 # into the folder it builds.
 #
 # Environment (all optional): GO, FYNE, PKG_BUILD (build), PKG_DIST (dist), PKG_RETRIES (3),
-# SIGN_CERT, SIGN_KEY, SIGN_PASS, SIGN_TIMESTAMP, DEB_MAINTAINER.
+# SIGN_CERT, SIGN_KEY, SIGN_PASS, SIGN_TIMESTAMP, DEB_MAINTAINER (make passes PKG_MAINTAINER).
 set -euo pipefail
 
 ROOT=$(pwd)
@@ -47,6 +47,9 @@ ICON=$(toml_get Icon)
 [[ -n $APP_NAME && -n $APP_ID && -n $APP_VERSION && -n $APP_BUILD && -n $ICON ]] ||
 	die "FyneApp.toml needs Name, ID, Version, Build and Icon in [Details]"
 EXE=$(basename "$(sed -n 's/^module[[:space:]]*//p' go.mod | tr -d '[:space:]')") # fyne names the binary so
+# The .deb's Maintainer (and changelog signature): "Name <address>".
+MAINTAINER=${DEB_MAINTAINER:-Pump Connect developers <developers@pumpconnect.invalid>}
+[[ $MAINTAINER =~ ^[^\<\>]+\ \<[^@\ \<\>]+@[^@\ \<\>]+\>$ ]] || die "DEB_MAINTAINER='$MAINTAINER' is not \"Name <address>\""
 ARCH=amd64
 
 # --- a private copy of the working tree ---------------------------------------------------------
@@ -140,8 +143,8 @@ build_linux_binary() {
 	snapshot "$src"
 	write_metadata "$src"
 	mkdir -p "$BUILD/linux"
-	log "go build (linux/$ARCH, -tags $(release_tags), -ldflags '-s -w')"
-	(cd "$src" && CGO_ENABLED=1 GOOS=linux GOARCH=$ARCH "$GO" build -tags "$(release_tags)" \
+	log "go build (linux/$ARCH, -trimpath, -tags $(release_tags), -ldflags '-s -w')"
+	(cd "$src" && CGO_ENABLED=1 GOOS=linux GOARCH=$ARCH "$GO" build -trimpath -tags "$(release_tags)" \
 		-ldflags="-s -w" -o "$BUILD/linux/$EXE" .)
 }
 
@@ -189,7 +192,7 @@ $EXE ($APP_VERSION-$APP_BUILD) unstable; urgency=medium
 
   * Release $APP_VERSION (build $APP_BUILD).
 
- -- ${DEB_MAINTAINER:-Pump Connect maintainers <maintainers@pumpconnect.invalid>}  $(date -uR -d "@${SOURCE_DATE_EPOCH:-$(stat -c %Y FyneApp.toml)}")
+ -- $MAINTAINER  $(date -uR -d "@${SOURCE_DATE_EPOCH:-$(stat -c %Y FyneApp.toml)}")
 EOF
 
 	# Runtime libraries: from dpkg-shlibdeps when it can work them out, plus the ones GLFW needs.
@@ -209,7 +212,7 @@ EOF
 Package: $EXE
 Version: $APP_VERSION-$APP_BUILD
 Architecture: $ARCH
-Maintainer: ${DEB_MAINTAINER:-Pump Connect maintainers <maintainers@pumpconnect.invalid>}
+Maintainer: $MAINTAINER
 Installed-Size: $(du -sk --exclude=DEBIAN "$root" | cut -f1)
 Depends: $depends
 Recommends: xdg-utils
@@ -229,9 +232,10 @@ EOF
 build_windows_exe() {
 	local src=$BUILD/pkgsrc/windows
 	snapshot "$src"
-	log "fyne package -os windows --release (CC=x86_64-w64-mingw32-gcc)"
+	log "fyne package -os windows --release (CC=x86_64-w64-mingw32-gcc, GOFLAGS=-trimpath)"
 	rm -f "$src/$APP_NAME.exe" "$src/$EXE.exe"
-	(cd "$src" && CC=${WINDOWS_CC:-x86_64-w64-mingw32-gcc} GOARCH=$ARCH "$FYNE" package -os windows --release)
+	# -trimpath: no build machine paths in the program (fyne's release builds add it too, today).
+	(cd "$src" && CC=${WINDOWS_CC:-x86_64-w64-mingw32-gcc} GOARCH=$ARCH GOFLAGS=-trimpath "$FYNE" package -os windows --release)
 }
 
 windows_exe() {

@@ -101,6 +101,17 @@ check ".desktop file: Name, GenericName, Exec, Icon, Categories=Network, Comment
 check "installed binary is a stripped x86-64 ELF executable" bash -c \
 	"file -L '$PREFIX/bin/$EXE' | grep -E 'ELF 64-bit.*x86-64' | grep -q ', stripped'"
 
+# Release builds are made with -trimpath: they name no folder of the machine that built them.
+no_build_paths() { # no_build_paths BINARY
+	local v p
+	v=$("$GO" version -m "$1") || return 1
+	grep -q $'^\tbuild\t-trimpath=true$' <<<"$v" || { echo "not built with -trimpath:"; grep $'\tbuild\t' <<<"$v"; return 1; }
+	for p in "$ROOT" "$BUILD"; do
+		if LC_ALL=C grep -aqF "$p" "$1"; then echo "$1 names $p:"; LC_ALL=C grep -aoF "$p" "$1" | head -n 3; return 1; fi
+	done
+}
+check "installed binary is built with -trimpath and names no build folder" no_build_paths "$PREFIX/bin/$EXE"
+
 # The installed binary, on a fresh Xvfb display, with a throwaway HOME (no real accounts touched).
 gui_run() {
 	mkdir -p "$tmp/home"
@@ -144,6 +155,9 @@ check ".deb control: Package, Version, Architecture, Maintainer, Description" ba
 	for p in "^ Package: $2$" "^ Version: $3$" "^ Architecture: amd64$" "^ Maintainer: .+<.+@.+>" "^ Description: .+" "^ Section: net$" "^ Installed-Size: [0-9]+$"; do
 		grep -Eq "$p" <<<"$1" || { echo "no line matches /$p/ in:"; echo "$1"; exit 1; }
 	done' _ "$info" "$EXE" "$VERSION-$BUILDNO"
+maintainer=${PKG_MAINTAINER:-Pump Connect developers <developers@pumpconnect.invalid>}
+check ".deb Maintainer is \"$maintainer\" (PKG_MAINTAINER)" \
+	bash -c 'grep -Fxq " Maintainer: $2" <<<"$1" || { echo "$1" | grep Maintainer; exit 1; }' _ "$info" "$maintainer"
 depends=$(sed -n 's/^ Depends: //p' <<<"$info")
 check ".deb Depends has the GL/X11 runtime libraries and libc6 ($depends)" bash -c '
 	for p in libc6 libgl1 libx11-6 libxcursor1 libxrandr2 libxinerama1 libxi6 libxxf86vm1; do
@@ -172,10 +186,12 @@ exe_resources() {
 		{ echo "no manifest for \"$NAME\" $VERSION.$BUILDNO in .rsrc:"; grep -ao '<assemblyIdentity[^>]*>' "$tmp/rsrc.bin"; return 1; }
 }
 check "app exe carries its icon and a manifest naming \"$NAME\" $VERSION.$BUILDNO" exe_resources
+check "app exe is built with -trimpath and names no build folder" no_build_paths "$WINEXE"
 setupfile=$(file -b "$SETUP")
-# NSIS's own stub is 32-bit: file(1) says "PE32 executable (GUI) Intel 80386, Nullsoft Installer …".
-check "installer is a PE32 Nullsoft installer ($setupfile)" \
-	bash -c 'grep -Eq "^PE32 executable \(GUI\) Intel (80386|i386)" <<<"$1" && grep -q "Nullsoft Installer" <<<"$1"' _ "$setupfile"
+# A 64-bit NSIS stub (Target amd64-unicode), like the program. file(1) does not name NSIS here.
+check "installer is a PE32+ x86-64 GUI program ($setupfile)" \
+	bash -c 'grep -Eq "^PE32\+ executable \(GUI\) x86-64" <<<"$1"' _ "$setupfile"
+check "installer is a Nullsoft installer" grep -aq 'Nullsoft' "$SETUP"
 check "installer runs without admin rights (asInvoker manifest)" grep -aq 'level="asInvoker"' "$SETUP"
 
 # make keeps the signing settings each dist folder was built with in build/sign.<hash of its path>.cfg.

@@ -5,8 +5,11 @@
 ; Per-user install, no administrator rights: %LOCALAPPDATA%\Programs\Pump Connect, a Start-menu
 ; shortcut, and an uninstaller registered under HKCU (Settings → Apps). The uninstaller asks,
 ; default No, before deleting the user's saved accounts (%APPDATA%\fyne\<app ID>).
+;
+; A 64-bit installer, like the program: it runs where the program can, and needs no 32-bit
+; support (wine64 alone runs it, on machines that cannot run 32-bit code at all).
 
-Unicode true
+Target amd64-unicode
 ManifestDPIAware true
 ManifestSupportedOS all
 
@@ -34,7 +37,6 @@ ManifestSupportedOS all
 !include "MUI2.nsh"
 !include "FileFunc.nsh"
 !include "LogicLib.nsh"
-!include "x64.nsh"
 
 Name "${APP_NAME}"
 OutFile "${OUT_FILE}"
@@ -88,6 +90,8 @@ Function ${UN}WaitForAppToClose
     FindWindow $0 "${WINDOW_CLASS}" "${APP_NAME}"
     ${If} $0 <> 0
       MessageBox MB_RETRYCANCEL|MB_ICONEXCLAMATION "${APP_NAME} is running. Please close it, then click Retry." /SD IDCANCEL IDRETRY loop
+      ; Refused: say so in the exit code too (2, as for any abort), for package managers and scripts.
+      SetErrorLevel 2
       Abort
     ${EndIf}
 FunctionEnd
@@ -96,10 +100,6 @@ FunctionEnd
 !insertmacro WAIT_FOR_APP_TO_CLOSE "un."
 
 Function .onInit
-  ${IfNot} ${RunningX64}
-    MessageBox MB_OK|MB_ICONSTOP "${APP_NAME} needs 64-bit Windows." /SD IDOK
-    Abort
-  ${EndIf}
   SetShellVarContext current
 FunctionEnd
 
@@ -118,8 +118,11 @@ Section "Install"
   WriteRegStr HKCU "${UNINST_KEY}" "Publisher" "The ${APP_NAME} authors"
   WriteRegStr HKCU "${UNINST_KEY}" "DisplayIcon" "$INSTDIR\${EXE_NAME},0"
   WriteRegStr HKCU "${UNINST_KEY}" "InstallLocation" "$INSTDIR"
-  WriteRegStr HKCU "${UNINST_KEY}" "UninstallString" '"$INSTDIR\${UNINSTALLER}"'
-  WriteRegStr HKCU "${UNINST_KEY}" "QuietUninstallString" '"$INSTDIR\${UNINSTALLER}" /S'
+  ; _?= runs the uninstaller where it is, instead of NSIS's usual copy in the temporary folder,
+  ; which the caller does not wait for: so whoever runs these gets the real exit code (non-zero
+  ; when the uninstall was refused) once everything is removed. _?= must come last.
+  WriteRegStr HKCU "${UNINST_KEY}" "UninstallString" '"$INSTDIR\${UNINSTALLER}" _?=$INSTDIR'
+  WriteRegStr HKCU "${UNINST_KEY}" "QuietUninstallString" '"$INSTDIR\${UNINSTALLER}" /S _?=$INSTDIR'
   WriteRegDWORD HKCU "${UNINST_KEY}" "NoModify" 1
   WriteRegDWORD HKCU "${UNINST_KEY}" "NoRepair" 1
   ${GetSize} "$INSTDIR" "/S=0K" $0 $1 $2
@@ -128,13 +131,41 @@ SectionEnd
 
 Function un.onInit
   SetShellVarContext current
+  ; /CLEANUP: the copy the uninstaller started from the temporary folder (see below). Wait, at most
+  ; about 10 s, for the uninstaller to end, then remove it and the folder, and nothing else.
+  ${GetParameters} $R0
+  ClearErrors
+  ${GetOptions} $R0 "/CLEANUP" $R1
+  ${IfNot} ${Errors}
+    StrCpy $R2 0
+    ${Do}
+      Delete "$INSTDIR\${UNINSTALLER}"
+      ${IfNot} ${FileExists} "$INSTDIR\${UNINSTALLER}"
+      ${OrIf} $R2 >= 50
+        ${Break}
+      ${EndIf}
+      IntOp $R2 $R2 + 1
+      Sleep 200
+    ${Loop}
+    RMDir "$INSTDIR"
+    Quit
+  ${EndIf}
 FunctionEnd
 
 Section "Uninstall"
   SetShellVarContext current
   Call un.WaitForAppToClose
   Delete "$INSTDIR\${EXE_NAME}"
-  Delete "$INSTDIR\${UNINSTALLER}"
+  ${If} "$EXEDIR" == "$INSTDIR"
+    ; Running in place (_?=), this uninstaller cannot delete itself: a copy of it in the temporary
+    ; folder (where NSIS's own copy would run) removes it and the folder once this one has ended.
+    GetTempFileName $0
+    Delete "$0"
+    CopyFiles /SILENT "$EXEPATH" "$0.exe"
+    Exec '"$0.exe" /S /CLEANUP _?=$INSTDIR'
+  ${Else}
+    Delete "$INSTDIR\${UNINSTALLER}"
+  ${EndIf}
   RMDir "$INSTDIR"
   Delete "$SMPROGRAMS\${APP_NAME}.lnk"
   DeleteRegKey HKCU "${UNINST_KEY}"
