@@ -4,7 +4,8 @@
 #   make package SIGN_CERT=cert.pem SIGN_KEY=key.pem    … with the Windows exe and installer signed
 #   make package-linux    only the Linux tar.xz and .deb
 #   make package-windows  only the Windows exe and installer
-#   make package-test     builds what is missing or stale, then checks it all (packaging/test.sh)
+#   make package-test     builds what is missing or stale, then checks it all (packaging/test.sh,
+#                         with the Windows installer and program under wine: packaging/test-wine.sh)
 #   make package-icon     redraws Icon.png from packaging/icon
 #   make package-clean    removes dist/ and the packaging parts of build/
 #
@@ -35,7 +36,7 @@ PKG_ARTIFACTS   := $(PKG_LINUX_TAR) $(PKG_DEB) $(PKG_WIN_EXE) $(PKG_WIN_SETUP)
 
 # What the packages are built from: the working tree's tracked and untracked, not ignored files
 # (tests, test data and docs excepted), so an edit anywhere makes them stale.
-PKG_SRCS := $(filter-out packaging/test.sh %.md %_test.go %/testdata/% testdata/%,$(wildcard $(shell \
+PKG_SRCS := $(filter-out packaging/test.sh packaging/test-wine.sh packaging/test-lib.sh packaging/wine/% %.md %_test.go %/testdata/% testdata/%,$(wildcard $(shell \
 	git ls-files --cached --others --exclude-standard 2>/dev/null || \
 	find . -type f -not -path './.git/*' -not -path './build/*' -not -path './dist/*' -not -path './artifacts/*')))
 
@@ -49,7 +50,9 @@ package-linux: $(PKG_LINUX_TAR) $(PKG_DEB)
 
 package-windows: $(PKG_WIN_EXE) $(PKG_WIN_SETUP)
 
+# The Windows part runs the installer and the program under wine (scripts/install-deps.sh wine).
 package-test: package
+	@scripts/install-deps.sh wine
 	@bash packaging/test.sh
 
 package-icon:

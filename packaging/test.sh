@@ -13,30 +13,8 @@ ART=$ROOT/artifacts/package
 export LANG=en_US.UTF-8
 unset GOFLAGS
 
-passed=0 failed=0
-pass() { echo "PASS: $*"; passed=$((passed + 1)); }
-fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
-# check DESC CMD…: PASS when CMD succeeds; on failure shows the end of its output.
-check() {
-	local desc=$1 out
-	shift
-	if out=$("$@" 2>&1); then
-		pass "$desc"
-	else
-		fail "$desc"
-		tail -n 15 <<<"$out" | sed 's/^/    | /'
-	fi
-}
-# has TEXT PATTERN: TEXT contains a line matching the extended regex PATTERN (says which when not).
-has() { grep -Eq -- "$2" <<<"$1" || { echo "no line matches /$2/ in:"; echo "$1"; return 1; }; }
+. packaging/test-lib.sh
 
-toml_get() {
-	awk -v key="$1" '
-		/^[[:space:]]*\[/ { section = $0; gsub(/[][[:space:]]/, "", section); next }
-		section == "Details" && $0 ~ "^[[:space:]]*" key "[[:space:]]*=" {
-			sub(/^[^=]*=[[:space:]]*/, ""); sub(/[[:space:]]*(#.*)?$/, ""); gsub(/^"|"$/, ""); print; exit
-		}' FyneApp.toml
-}
 NAME=$(toml_get Name)
 ID=$(toml_get ID)
 VERSION=$(toml_get Version)
@@ -220,6 +198,15 @@ for f in "$tmp/signed/$(basename "$WINEXE")" "$tmp/signed/$(basename "$SETUP")";
 			{ echo \"\$out\"; exit 1; }"
 done
 check "signed exe is still a PE32+ GUI program" bash -c "file -b '$tmp/signed/$(basename "$WINEXE")' | grep -q '^PE32+ executable (GUI) x86-64'"
+
+# --- Windows, for real: the installer and the program under wine ----------------------------------
+bash packaging/test-wine.sh | tee "$tmp/wine.out"
+wine_rc=${PIPESTATUS[0]}
+passed=$((passed + $(grep -c '^PASS: ' "$tmp/wine.out")))
+failed=$((failed + $(grep -c '^FAIL: ' "$tmp/wine.out")))
+if ((wine_rc != 0)) && ! grep -q '^FAIL: ' "$tmp/wine.out"; then
+	fail "packaging/test-wine.sh ended early (exit $wine_rc)"
+fi
 
 echo "package-test took $((SECONDS - t_start)) s"
 echo "$passed passed, $failed failed"

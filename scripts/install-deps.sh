@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a group of make targets needs, when they are missing.
-# Usage: scripts/install-deps.sh build|test|package
+# Usage: scripts/install-deps.sh build|test|package|wine
 # As root on Debian/Ubuntu it installs them with apt-get; otherwise it prints what to install and fails.
+# wine: what packaging/test-wine.sh needs to run the Windows installer and program. Both are 64-bit,
+# so wine64 is enough: no wine32, no i386 architecture (some machines cannot run 32-bit code at all).
 set -euo pipefail
 
 build=(gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev)
 test=("${build[@]}" xvfb xdotool imagemagick x11-utils tesseract-ocr tesseract-ocr-eng)
 package=("${build[@]}" xvfb xdotool imagemagick x11-utils xz-utils file desktop-file-utils nsis gcc-mingw-w64-x86-64 osslsigncode openssl dpkg-dev)
+wine=(wine wine64 xvfb xdotool imagemagick x11-utils gcc-mingw-w64-x86-64)
 
 case "${1:-}" in
 build) want=("${build[@]}") ;;
 test) want=("${test[@]}") ;;
 package) want=("${package[@]}") ;;
-*) echo "usage: $0 build|test|package" >&2; exit 2 ;;
+wine) want=("${wine[@]}") ;;
+*) echo "usage: $0 build|test|package|wine" >&2; exit 2 ;;
 esac
 
 missing=()

@@ -1,0 +1,251 @@
+#!/usr/bin/env bash
+# The Windows installer and program, for real, under wine: called by packaging/test.sh (make
+# package-test), or alone: bash packaging/test-wine.sh (after make package). Needs wine64
+# (scripts/install-deps.sh wine), Xvfb, xdotool, ImageMagick and x86_64-w64-mingw32-gcc; starts its
+# own display, a fresh wine prefix in build/wine/prefix and the test pump.io server on loopback.
+#
+# The very installer in dist/ is installed silently, the installed program started, started
+# again (it must bring the first to the front), connected to pumptest through a fake browser,
+# restarted (it must reconnect by itself), and uninstalled with the registered
+# QuietUninstallString, first while it runs (refused, non-zero), then closed (0, removed, the
+# accounts kept). Screenshots go to artifacts/package/windows-*.png. Prints PASS/FAIL per check
+# and ends with "wine: N passed, M failed"; exits non-zero when anything failed.
+#
+# Test-only helpers, built here and never shipped: a stand-in for bcryptprimitives.dll (wine 8
+# lacks it, Go programs need it: packaging/wine/bcryptprimitives.c), packaging/wine/wintool.c (the
+# foreground window; run a registered command line as a package manager would) and
+# packaging/wine/pumpserve (pumptest, driven from this script).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+GO=${GO:-go}
+DIST=$(realpath -m "${PKG_DIST:-dist}")
+BUILD=$(realpath -m "${PKG_BUILD:-build}")
+ART=$ROOT/artifacts/package
+export LANG=en_US.UTF-8
+unset GOFLAGS
+
+. packaging/test-lib.sh
+
+NAME=$(toml_get Name)
+ID=$(toml_get ID)
+VERSION=$(toml_get Version)
+EXE=$(basename "$(sed -n 's/^module[[:space:]]*//p' go.mod | tr -d '[:space:]')")
+WINEXE=$DIST/$EXE-$VERSION-windows-amd64.exe
+SETUP=$DIST/$EXE-$VERSION-windows-amd64-setup.exe
+W=$BUILD/wine
+mkdir -p "$ART"
+t_start=$SECONDS
+
+summary() {
+	echo "wine: $passed passed, $failed failed ($((SECONDS - t_start)) s)"
+	((failed == 0))
+}
+ms() { echo $(($(date +%s%N) / 1000000)); }
+# poll SECONDS CMD…: runs CMD every 0.1 s until it succeeds (0) or SECONDS have passed (1).
+poll() {
+	local end=$(($(ms) + $1 * 1000))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		(($(ms) < end)) || return 1
+		sleep 0.1
+	done
+}
+
+# wine64 alone: the installer and the program are 64-bit, and some machines cannot run 32-bit code.
+if [[ -x /usr/lib/wine/wine64 ]]; then # Debian: not on PATH
+	WINE=/usr/lib/wine/wine64
+	export WINELOADER=$WINE
+else
+	WINE=$(command -v wine64 || command -v wine || true)
+fi
+if [[ -z $WINE ]] || ! command -v wineserver >/dev/null; then
+	fail "wine is installed (scripts/install-deps.sh wine installs it)"
+	summary
+	exit
+fi
+echo "Testing $(basename "$SETUP") under $("$WINE" --version 2>/dev/null) ($WINE)"
+
+export WINEPREFIX=$W/prefix WINEARCH=win64 WINEDEBUG=-all
+# No Mono/Gecko prompts, no menu entries on this machine.
+export WINEDLLOVERRIDES="mscoree,mshtml=;winemenubuilder.exe=d"
+[[ -d $WINEPREFIX ]] && wineserver -k 2>/dev/null
+rm -rf "$W"
+mkdir -p "$W/tools"
+
+xvfb_pid='' serve_pid='' app_pid=''
+cleanup() {
+	wineserver -k 2>/dev/null
+	[[ -n $serve_pid ]] && kill "$serve_pid" 2>/dev/null
+	[[ -n $xvfb_pid ]] && kill "$xvfb_pid" 2>/dev/null
+}
+trap cleanup EXIT
+
+# --- a display, the helpers, a fresh prefix ------------------------------------------------------
+Xvfb -displayfd 5 -screen 0 1024x768x24 -nolisten tcp 5>"$W/display" >"$W/xvfb.log" 2>&1 &
+xvfb_pid=$!
+poll 10 test -s "$W/display" || { fail "Xvfb starts"; summary; exit; }
+export DISPLAY=:$(head -n1 "$W/display")
+
+build_tools() {
+	x86_64-w64-mingw32-gcc -shared -O2 -s -o "$W/tools/bcryptprimitives.dll" packaging/wine/bcryptprimitives.c -ladvapi32 &&
+		x86_64-w64-mingw32-gcc -O2 -s -municode -mconsole -o "$W/tools/wintool.exe" packaging/wine/wintool.c -ladvapi32 &&
+		GOOS=windows GOARCH=amd64 CGO_ENABLED=0 "$GO" test -c -o "$W/tools/instance.test.exe" ./persist/instance &&
+		"$GO" build -o "$W/tools/pumpserve" ./packaging/wine/pumpserve
+}
+check "test helpers built (bcryptprimitives.dll stand-in, wintool.exe, instance tests, pumpserve)" build_tools
+wintool() { "$WINE" "$W/tools/wintool.exe" "$@" 2>&1 | tr -d '\r'; }
+
+t0=$(ms)
+check "a fresh wine prefix (wineboot -i)" "$WINE" wineboot -i
+prefix_ms=$(($(ms) - t0))
+# Go ≥ 1.24 programs need bcryptprimitives.dll (ProcessPrng), which real Windows has and wine 8 lacks.
+cp "$W/tools/bcryptprimitives.dll" "$WINEPREFIX/drive_c/windows/system32/"
+# URLs the program opens go (ShellExecute → winebrowser) to this fake browser, which only notes them.
+printf '#!/bin/sh\nprintf "%%s\\n" "$1" >>"%s"\n' "$W/urls" >"$W/browser"
+chmod +x "$W/browser"
+"$WINE" reg add 'HKCU\Software\Wine\WineBrowser' /v Browsers /t REG_SZ /d "$W/browser" /f >/dev/null 2>&1
+
+check "persist/instance tests pass under wine (the named pipe channel)" \
+	timeout 120 "$WINE" "$W/tools/instance.test.exe" -test.count=1
+
+# --- install -------------------------------------------------------------------------------------
+USERDIR=$WINEPREFIX/drive_c/users/$(id -un)
+INSTDIR=$USERDIR/AppData/Local/Programs/$NAME
+APP=$INSTDIR/$NAME.exe
+UNINSTALLER="$INSTDIR/Uninstall $NAME.exe"
+SHORTCUT="$USERDIR/AppData/Roaming/Microsoft/Windows/Start Menu/Programs/$NAME.lnk"
+DATA=$USERDIR/AppData/Roaming/fyne/$ID
+PREFS=$DATA/preferences.json
+KEY='Software\Microsoft\Windows\CurrentVersion\Uninstall\'$ID
+
+t0=$(ms)
+timeout 120 "$WINE" "$SETUP" /S >"$W/install.log" 2>&1
+rc=$?
+install_ms=$(($(ms) - t0))
+check "$(basename "$SETUP") /S exits 0 (exit $rc, $install_ms ms)" test "$rc" = 0
+check "the program is installed in %LOCALAPPDATA%\\Programs\\$NAME, the very exe in dist/" cmp "$APP" "$WINEXE"
+check "the uninstaller and the Start-menu shortcut are there" test -f "$UNINSTALLER" -a -f "$SHORTCUT"
+reg=$("$WINE" reg query "HKCU\\$KEY" 2>&1 | tr -d '\r')
+check "the uninstall registry entry names $NAME $VERSION, with a QuietUninstallString" bash -c '
+	for p in "DisplayName +REG_SZ +$2$" "DisplayVersion +REG_SZ +$3$" "QuietUninstallString +REG_SZ +\".*\\\\Uninstall $2\.exe\" /S" "InstallLocation +REG_SZ"; do
+		grep -Eq "$p" <<<"$1" || { echo "no line matches /$p/ in:"; echo "$1"; exit 1; }
+	done' _ "$reg" "$NAME" "$VERSION"
+
+# --- the program ---------------------------------------------------------------------------------
+start_app() { # start_app LOG: starts the installed program (its wine process is app_pid)
+	"$WINE" "$APP" >"$1" 2>&1 &
+	app_pid=$!
+}
+find_window() { timeout "$1" xdotool search --sync --onlyvisible --name "^$NAME\$" 2>/dev/null | head -n1; }
+count_windows() { xdotool search --onlyvisible --name "^$NAME\$" 2>/dev/null | wc -l; }
+stop_app() { # asks the program to close (WM_CLOSE, as on logout), waits for it to end
+	"$WINE" taskkill /IM "$NAME.exe" >/dev/null 2>&1
+	poll 20 bash -c "! kill -0 $app_pid"
+}
+shot() { # shot FILE: the program's window
+	import -window "$wid" "$1" 2>/dev/null && (($(/usr/bin/convert "$1" -format %k info:) > 2))
+}
+
+t0=$(ms)
+start_app "$W/app-1.log"
+wid=$(find_window 30)
+window_ms=$(($(ms) - t0))
+if [[ -n $wid ]]; then
+	pass "the installed program shows its \"$NAME\" window ($window_ms ms)"
+else
+	fail "the installed program shows its \"$NAME\" window"
+	sed 's/^/    | /' "$W/app-1.log" | tail -n 20
+fi
+sleep 1 # let it draw
+check "screenshot artifacts/package/windows-installed.png is not blank" shot "$ART/windows-installed.png"
+check "it listens for a second start on a named pipe (instance.channel: pipe \\\\.\\pipe\\pumpconnect-…)" \
+	grep -Eq '^pipe \\\\\.\\pipe\\pumpconnect-[0-9a-f]+$' "$DATA/instance.channel"
+
+# A second start, with another program in front: the first comes to the front, no second window.
+"$WINE" notepad.exe >/dev/null 2>&1 &
+poll 20 bash -c "[[ \$('$WINE' '$W/tools/wintool.exe' foreground 2>/dev/null | tr -d '\r') == *Notepad* ]]"
+before=$(wintool foreground)
+t0=$(ms)
+timeout 30 "$WINE" "$APP" >"$W/app-2.log" 2>&1
+rc=$?
+second_ms=$(($(ms) - t0))
+check "a second start exits 0 at once (exit $rc, $second_ms ms)" test "$rc" = 0 -a "$second_ms" -lt 5000
+poll 5 bash -c "[[ \$('$WINE' '$W/tools/wintool.exe' foreground 2>/dev/null | tr -d '\r') == '$NAME' ]]"
+after=$(wintool foreground)
+check "… and brings the first to the front (foreground: \"$before\" → \"$after\")" test "$after" = "$NAME"
+n=$(count_windows)
+check "… and opens no window of its own ($n \"$NAME\" window)" test "$n" = 1
+"$WINE" taskkill /IM notepad.exe >/dev/null 2>&1
+
+# The registered quiet uninstall, while the program runs: refused, and it says so.
+out=$(wintool run-registered "$KEY" QuietUninstallString)
+rc=$?
+check "while it runs, the registered QuietUninstallString refuses: non-zero exit ($rc)" \
+	bash -c '(($1 != 0 && $1 != 255)) || { echo "$2"; exit 1; }' _ "$rc" "$out"
+check "… and removes nothing; the program keeps running" \
+	bash -c "test -f '$APP' -a -f '$UNINSTALLER' -a -f '$SHORTCUT' && '$WINE' reg query 'HKCU\\$KEY' >/dev/null 2>&1 && kill -0 $app_pid"
+
+# --- connect to pumptest on loopback -------------------------------------------------------------
+"$W/tools/pumpserve" -urls "$W/urls" -stats "$W/stats" >"$W/pumpserve.log" 2>&1 &
+serve_pid=$!
+poll 20 grep -q '^address ' "$W/pumpserve.log"
+addr=$(sed -n 's/^address //p' "$W/pumpserve.log")
+count() { sed -n "s/^$1 //p" "$W/stats" 2>/dev/null; }
+# connected: the preferences hold the account (one JSON line; the account is a JSON string in it).
+connected() { grep -Fq "\"account/$addr\":" "$PREFS" && grep -Eq '\\"token\\":\\"[^\\"]+' "$PREFS"; }
+# The address field has the focus on the first start: type the address and press Enter.
+t0=$(ms)
+xdotool windowfocus --sync "$wid" 2>/dev/null
+xdotool type --delay 20 "$addr"
+xdotool key Return
+poll 30 grep -q . "$W/urls"
+poll 30 grep -q '^approve' "$W/pumpserve.log"
+poll 30 connected
+connect_ms=$(($(ms) - t0 - 20 * ${#addr})) # not counting the typing
+check "Enter opens the browser (winebrowser) on pumptest's authorize page" grep -q "^http://${addr#*@}/oauth/authorize?oauth_token=" "$W/urls"
+check "alice approves in the browser" grep -qx approved "$W/pumpserve.log"
+check "the account lands in %APPDATA%\\fyne\\$ID\\preferences.json: $addr, with a token ($connect_ms ms)" connected
+sleep 1
+check "screenshot artifacts/package/windows-connected.png is not blank" shot "$ART/windows-connected.png"
+check "one registration ($(count register))" test "$(count register)" = 1
+
+# --- restart: it reconnects by itself ------------------------------------------------------------
+check "it closes when asked (taskkill)" stop_app
+whoami=$(count whoami) registrations=$(count register) request_tokens=$(count request-token)
+t0=$(ms)
+start_app "$W/app-3.log"
+wid=$(find_window 30)
+poll 30 bash -c "(( \$(sed -n 's/^whoami //p' '$W/stats') > $whoami ))"
+restart_ms=$(($(ms) - t0))
+check "after a restart it reconnects: whoami asked again ($whoami → $(count whoami), $restart_ms ms)" test "$(count whoami)" -gt "$whoami"
+check "… with the stored registration and tokens (register $registrations → $(count register), request-token $request_tokens → $(count request-token))" \
+	test "$(count register)" = "$registrations" -a "$(count request-token)" = "$request_tokens"
+same_as_connected() {
+	shot "$ART/windows-restarted.png" || return 1
+	local d
+	d=$(compare -metric RMSE "$ART/windows-connected.png" "$ART/windows-restarted.png" null: 2>&1 | sed -n 's/.*(\(.*\)).*/\1/p')
+	awk -v d="${d:-1}" 'BEGIN { exit !(d < 0.01) }'
+}
+check "… and shows the connected screen again (artifacts/package/windows-restarted.png matches windows-connected.png)" \
+	poll 10 same_as_connected
+
+# --- uninstall -----------------------------------------------------------------------------------
+stop_app
+t0=$(ms)
+out=$(wintool run-registered "$KEY" QuietUninstallString)
+rc=$?
+exit_ms=$(($(ms) - t0))
+poll 15 bash -c "! test -e '$INSTDIR'"
+uninstall_ms=$(($(ms) - t0))
+check "closed, the registered QuietUninstallString exits 0 ($rc, after $exit_ms ms; all gone after $uninstall_ms ms)" \
+	bash -c '(($1 == 0)) || { echo "$2"; exit 1; }' _ "$rc" "$out"
+check "… and removes the program, its folder, the shortcut and the registry entry" bash -c "
+	for f in '$APP' '$UNINSTALLER' '$INSTDIR' '$SHORTCUT'; do [[ -e \$f ]] && { echo \"still there: \$f\"; exit 1; }; done
+	! '$WINE' reg query 'HKCU\\$KEY' >/dev/null 2>&1 || { echo 'the registry entry is still there'; exit 1; }"
+check "… and keeps the accounts (preferences.json with $addr)" connected
+
+wineserver -k 2>/dev/null
+echo "wine timings: prefix $prefix_ms ms, install $install_ms ms, window $window_ms ms, second start $second_ms ms," \
+	"connect $connect_ms ms, restart $restart_ms ms, uninstall $uninstall_ms ms"
+summary
