@@ -9,6 +9,9 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -79,7 +82,7 @@ func main() {
 	a := app.NewWithID(id)
 	icon := fyne.NewStaticResource("Icon.png", iconPNG)
 	a.SetIcon(icon)
-	if got := a.Storage().RootURI().Path(); got != root {
+	if got := a.Storage().RootURI().Path(); !samePath(got, root) {
 		fmt.Fprintf(os.Stderr, "pumpconnect: Fyne keeps its files in %s, not %s\n", got, root)
 	}
 
@@ -102,6 +105,16 @@ func main() {
 	}
 	gui.New(a, w, store, opts).Start()
 	w.ShowAndRun()
+}
+
+// samePath: a and b name the same folder. Fyne's URIs use forward slashes,
+// also on Windows, where names that differ only in case are the same too.
+func samePath(a, b string) bool {
+	a, b = filepath.Clean(filepath.FromSlash(a)), filepath.Clean(filepath.FromSlash(b))
+	if runtime.GOOS == "windows" {
+		return strings.EqualFold(a, b)
+	}
+	return a == b
 }
 
 // metadata is what the app takes from FyneApp.toml's [Details].
