@@ -7,7 +7,7 @@
 #   make package-test     builds what is missing or stale, then checks it all (packaging/test.sh,
 #                         with the Windows installer and program under wine: packaging/test-wine.sh)
 #   make package-icon     redraws Icon.png from packaging/icon
-#   make package-clean    removes dist/ and the packaging parts of build/
+#   make package-clean    removes dist/ and the packaging parts of build/ (also the wine test's)
 #
 # Every build runs in a copy of the working tree under build/pkgsrc/, so `fyne package` never
 # touches the checkout. Packaging needs the fyne CLI (installed on demand) and the Debian packages
@@ -59,7 +59,7 @@ package-icon:
 	$(GO) run ./packaging/icon -out Icon.png
 
 package-clean:
-	rm -rf $(PKG_DIST) $(PKG_BUILD)/pkgsrc $(PKG_BUILD)/linux $(PKG_BUILD)/windows $(PKG_BUILD)/deb $(PKG_BUILD)/sign.*.cfg
+	rm -rf $(PKG_DIST) $(PKG_BUILD)/pkgsrc $(PKG_BUILD)/linux $(PKG_BUILD)/windows $(PKG_BUILD)/deb $(PKG_BUILD)/sign.*.cfg $(PKG_BUILD)/wine
 
 # Also openssl (the test's throwaway signing certificate) and dpkg-dev (dpkg-shlibdeps for the .deb's
 # Depends), which scripts/install-deps.sh does not list.
