@@ -323,7 +323,7 @@ func faultReport(results []faultResult, all bool) string {
 		"(so it carries OCR's slips); the screenshot is next to it. *Lost* compares the accounts in the real\n" +
 		"preferences file before the fault, when it shows, and at the end. *Registrations* counts the clients the\n" +
 		"server holds for the app at the end against those the row needs. *Window answered* is the time from a\n" +
-		"key press to the next screen. *Went on* says whether the person got connected once the fault was gone\n" +
+		"key press to the next screen read back on screen (reading it back takes about a second). *Went on* says whether the person got connected once the fault was gone\n" +
 		"(or, for a slow server, by waiting).\n\n")
 	fmt.Fprintf(&b, "**%d rows, %d with a problem.**\n\n", len(results), failed)
 	b.WriteString("| # | Fault | Kind | What the person saw | Lost | Registrations (needed) | Window answered | Went on | Result |\n")
