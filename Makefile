@@ -78,9 +78,11 @@ faults: deps-test
 screenshots: deps-test
 	UPDATE_SCREENSHOTS=1 $(GO) test -tags e2e -count=1 -timeout 20m -run 'E2EConnect' .
 
+# Start-up, memory, reconnect and size next to Pumpa and Dianara (installed
+# when missing), and the Go benchmarks: writes docs/benchmarks.md. BENCH_ROUNDS=7.
+BENCH_ROUNDS ?= 7
 bench: deps-test
-	$(GO) test -run '^$$' -bench . -benchmem ./pumpauth/
-	scripts/bench-startup.sh
+	scripts/bench.sh $(BENCH_ROUNDS)
 
 clean:
 	rm -rf pumpconnect dist build artifacts

@@ -2,6 +2,7 @@ package pumpauth
 
 import (
 	"context"
+	"net/http"
 	"testing"
 
 	"github.com/pumpconnect/pumpconnect/pumpauth/pumptest"
@@ -54,6 +55,46 @@ func BenchmarkAuthorizeInBrowser(b *testing.B) {
 		})
 		if err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// okTransport answers every request with an empty 200, without a network.
+type okTransport struct{}
+
+func (okTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	return &http.Response{StatusCode: http.StatusOK, Header: http.Header{}, Body: http.NoBody, Request: req}, nil
+}
+
+// BenchmarkSign is one request through the signing client with no network
+// behind it: HMAC-SHA1 over the base string, the Authorization header and
+// the client's wrappers, which every API call pays.
+func BenchmarkSign(b *testing.B) {
+	p, err := New(Client{Webfinger: "alice@pump.example", Key: "dpf43f3p2l4k3l03", Secret: "kd94hf93k423kf44"},
+		WithToken(Token{Token: "nnch734d00sl2jdk", Secret: "pfkkdhi9sl3r4s00"}),
+		WithHTTPClient(&http.Client{Transport: okTransport{}}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := p.HTTPClient()
+	b.ReportAllocs()
+	for b.Loop() {
+		resp, err := c.Get("https://pump.example/api/user/alice/feed?count=20&before=x")
+		if err != nil {
+			b.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+}
+
+// BenchmarkParseAddress parses what people type: plain, with a port, with
+// spaces and capitals, an IPv6 literal, and a typo.
+func BenchmarkParseAddress(b *testing.B) {
+	inputs := []string{"alice@pump.example", "Alice@Pump.Example:8443", "  bob@identi.ca ", "carol@[::1]:31337", "alice"}
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, s := range inputs {
+			_, _ = ParseAddress(s)
 		}
 	}
 }

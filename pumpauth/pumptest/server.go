@@ -35,6 +35,7 @@ const (
 	Profile      Endpoint = "profile"       // /api/user/{nick}/profile
 	Inbox        Endpoint = "inbox"         // /api/user/{nick}/inbox
 	Feed         Endpoint = "feed"          // /api/user/{nick}/feed
+	Avatar       Endpoint = "avatar"        // /images/{file}: the profile pictures
 )
 
 // Default user of NewServer and NewTLSServer.
@@ -66,6 +67,7 @@ type Server struct {
 	ts       *httptest.Server
 	done     chan struct{} // closed by Close: ends fault delays
 	inflight atomic.Int64  // handlers running (tests check that delays end when the client gives up)
+	busy     atomic.Int64  // nanoseconds spent in handlers, for Busy
 	now      func() time.Time
 	demo     bool
 
@@ -173,7 +175,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("/api/user/{nick}/profile", s.endpoint(Profile, s.profile))
 	mux.Handle("/api/user/{nick}/inbox", s.endpoint(Inbox, s.inbox))
 	mux.Handle("/api/user/{nick}/feed", s.endpoint(Feed, s.feed))
-	mux.Handle("/images/{file}", s.endpoint("", s.avatar))
+	mux.Handle("/images/{file}", s.endpoint(Avatar, s.avatar))
 	mux.Handle("/{nick}", s.endpoint("", s.profilePage))
 	mux.Handle("/{$}", s.endpoint("", s.homePage))
 }
@@ -264,6 +266,11 @@ func (s *Server) Requests(ep Endpoint) int {
 	return s.counts[ep]
 }
 
+// Busy reports the time the server has spent answering requests so far,
+// fault delays included, added up over all requests (benchmarks subtract
+// it from a client's elapsed time).
+func (s *Server) Busy() time.Duration { return time.Duration(s.busy.Load()) }
+
 // Clients reports the number of registered clients.
 func (s *Server) Clients() int {
 	s.mu.Lock()
@@ -327,6 +334,8 @@ func (s *Server) endpoint(ep Endpoint, h func(r *http.Request) reply) http.Handl
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.inflight.Add(1)
 		defer s.inflight.Add(-1)
+		began := time.Now()
+		defer func() { s.busy.Add(int64(time.Since(began))) }()
 		s.mu.Lock()
 		f, faulted := s.faults[ep]
 		if ep != "" {

@@ -1,0 +1,198 @@
+#!/usr/bin/env bash
+# `make bench`: Pump Connect side by side with Pumpa and Dianara (two other
+# pump.io desktop clients, Qt, from Debian), and the protocol's Go benchmarks.
+# Writes the generated part of docs/benchmarks.md (between its bench markers)
+# and prints the same tables.
+#
+# Each start-up figure alternates the programs round by round (the order
+# turns each round), each start with a fresh HOME and a fresh Xvfb display
+# (-br: an undrawn window is black). scripts/benchtools measures, for each
+# start: exec → a window of the process tree mapped; exec → its pixels no
+# longer one colour (XGetImage of one row in 8, every 5 ms); RSS and PSS of
+# the whole process tree after 3 s idle.
+#
+# Usage: scripts/bench.sh [rounds]   (default 7; BENCH_OUT=file writes elsewhere)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=${1:-7}
+out=${BENCH_OUT:-docs/benchmarks.md}
+export LANG=en_US.UTF-8
+
+scripts/install-deps.sh test >/dev/null
+peers=(pumpa dianara)
+for p in "${peers[@]}"; do
+	if ! command -v "$p" >/dev/null; then
+		if [[ $(id -u) -eq 0 ]]; then
+			echo "installing $p…"
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$p" >/dev/null
+		else
+			echo "$p is missing: sudo apt-get install $p" >&2
+			exit 1
+		fi
+	fi
+done
+
+work=$(mktemp -d)
+xvfb=
+cleanup() {
+	[[ -n $xvfb ]] && kill "$xvfb" 2>/dev/null && wait "$xvfb" 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "building…"
+go build -ldflags='-s -w' -trimpath -o "$work/pumpconnect" .
+go build -o "$work/benchtools" ./scripts/benchtools
+
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+busy() { awk -v n="$(nproc)" '{exit !($1 > n / 4)}' /proc/loadavg; }
+load_start=$(load)
+echo "load average: $load_start ($(nproc) cores)"
+busy && echo "WARNING: the machine is busy (load ${load_start%% *} on $(nproc) cores): figures will be slow and noisy" >&2
+
+# startx: a fresh Xvfb on a free display; sets DISPLAY and xvfb.
+startx() {
+	local n
+	for n in $(seq 140 199); do
+		[[ -e /tmp/.X$n-lock || -e /tmp/.X11-unix/X$n ]] || break
+	done
+	Xvfb ":$n" -screen 0 1024x768x24 -nolisten tcp -br >/dev/null 2>&1 &
+	xvfb=$!
+	export DISPLAY=:$n
+	for _ in $(seq 200); do [[ -S /tmp/.X11-unix/X$n ]] && return; sleep 0.025; done
+	echo "Xvfb :$n did not start" >&2
+	exit 1
+}
+stopx() { kill "$xvfb" 2>/dev/null; wait "$xvfb" 2>/dev/null || true; xvfb=; }
+
+# One start of a program: fresh display, fresh HOME. Appends "MAP PAINT RSS PSS" (or nothing) to $res/NAME.
+res=$work/results
+mkdir -p "$res"
+run_one() {
+	local name=$1; shift
+	local home; home=$(mktemp -d "$work/home.XXXX")
+	startx
+	if ! HOME=$home XDG_CONFIG_HOME=$home/.config XDG_RUNTIME_DIR=$home "$work/benchtools" launch -- "$@" >>"$res/$name" 2>>"$res/$name.err"; then
+		echo "  $name: failed ($(tail -1 "$res/$name.err"))" >&2
+	fi
+	stopx
+	rm -rf "$home"
+}
+
+progs=(pumpconnect pumpa dianara)
+cmd_pumpconnect=("$work/pumpconnect")
+cmd_pumpa=(pumpa)
+cmd_dianara=(dianara)
+for r in $(seq "$rounds"); do
+	# The order turns each round: no program always starts right after another.
+	order=()
+	for i in 0 1 2; do order+=("${progs[$(((i + r) % 3))]}"); done
+	echo "round $r/$rounds (${order[*]}), load $(load)"
+	for p in "${order[@]}"; do
+		declare -n cmd="cmd_$p"
+		run_one "$p" "${cmd[@]}"
+		unset -n cmd
+	done
+done
+
+echo "connect and reconnect…"
+startx
+"$work/benchtools" connect -bin "$work/pumpconnect" -rounds "$rounds" >"$work/connect" || echo "connect: failed" >&2
+stopx
+load_end=$(load)
+
+# stat FILE COLUMN: "median min max" of a column.
+stats() {
+	awk -v c="$2" 'NF >= c {print $c}' "$1" | sort -n | awk '{a[NR]=$1} END {if (NR == 0) {print "- - -"; exit}
+		m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; print m, a[1], a[NR]}'
+}
+# cell SCALE MEDIAN MIN MAX: "median (min–max)", divided by SCALE.
+cell() { awk -v s="$1" -v m="$2" -v lo="$3" -v hi="$4" 'BEGIN {f = (s == 1) ? "%.0f" : "%.0f"; printf f " (" f "–" f ")", m / s, lo / s, hi / s}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.2f×", a / b; else print "-"}'; }
+
+table=$work/table.md
+{
+	echo "Rounds: $rounds, alternating; load average at the start $load_start, at the end $load_end ($(nproc) cores)."
+	echo
+	echo "| figure (median, min–max) | Pump Connect | Pumpa | Dianara | ÷ Pumpa | ÷ Dianara |"
+	echo "| --- | --- | --- | --- | --- | --- |"
+	for f in "exec → window mapped (ms):1:1" "exec → first painted content (ms):2:1" \
+		"RSS after 3 s idle, process tree (MB):3:1024" "PSS after 3 s idle, process tree (MB):4:1024"; do
+		IFS=: read -r label col scale <<<"$f"
+		read -r m0 lo0 hi0 <<<"$(stats "$res/pumpconnect" "$col")"
+		read -r m1 lo1 hi1 <<<"$(stats "$res/pumpa" "$col")"
+		read -r m2 lo2 hi2 <<<"$(stats "$res/dianara" "$col")"
+		echo "| $label | $(cell "$scale" "$m0" "$lo0" "$hi0") | $(cell "$scale" "$m1" "$lo1" "$hi1") | $(cell "$scale" "$m2" "$lo2" "$hi2") | $(ratio "$m0" "$m1") | $(ratio "$m0" "$m2") |"
+	done
+	runs() { awk -v n="$1" '$1 == "reconnect_ms" {print $(n + 1)}' "$work/connect" >"$work/rc$1"; stats "$work/rc$1" 1; }
+	echo
+	echo "With a saved account (pumptest on loopback; Pump Connect only):"
+	echo
+	echo "| figure | median (min–max) |"
+	echo "| --- | --- |"
+	read -r m lo hi <<<"$(runs 1)"; echo "| restart: exec → window mapped (ms) | $(cell 1 "$m" "$lo" "$hi") |"
+	read -r m lo hi <<<"$(runs 2)"; echo "| restart: exec → first painted content (ms) | $(cell 1 "$m" "$lo" "$hi") |"
+	read -r m lo hi <<<"$(runs 3)"; echo "| restart: exec → reconnect done (pumptest served the profile) (ms) | $(cell 1 "$m" "$lo" "$hi") |"
+	read -r _ total server browser app <<<"$(grep '^connect_ms' "$work/connect" || echo "x - - - -")"
+	echo "| first connect, Enter → connected (ms): total / server / scripted browser / **app** | $total / $server / $browser / **$app** |"
+	read -r _ n what <<<"$(grep '^connect_requests' "$work/connect" || echo "x - -")"
+	echo "| requests per first connect (pumptest; authorize = the browser's) | $n: $what |"
+	read -r _ n what <<<"$(grep '^reconnect_requests' "$work/connect" | sort | uniq -c | sort -rn | head -1 | sed 's/^ *[0-9]* //' || echo "x - -")"
+	echo "| requests per reconnect (pumptest) | $n: $what |"
+} >"$table"
+
+# Sizes: our stripped binary (and .deb when dist/ has one) against the peers' packages.
+sizes=$work/sizes.md
+kb_of_closure() { # PACKAGES…: installed size (KiB) of the union of their dependency closures
+	apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks --no-replaces --no-enhances "$@" 2>/dev/null |
+		grep -E '^[a-z0-9]' | sort -u |
+		xargs dpkg-query -W -f '${Installed-Size}\n' 2>/dev/null | awk '{s += $1} END {print s + 0}'
+}
+# Our package's dependencies: the Debian packages of the libraries the binary links (the path as ldd
+# gives it or, on a merged /usr, the other spelling of it).
+our_pkgs=$(for lib in $(ldd "$work/pumpconnect" | awk '/=> \// {print $3}'); do
+	dpkg -S "$lib" 2>/dev/null || dpkg -S "${lib#/usr}" 2>/dev/null || dpkg -S "/usr$lib" 2>/dev/null || true
+done | cut -d: -f1 | sort -u | tr '\n' ' ')
+{
+	echo "| size | Pump Connect | Pumpa | Dianara |"
+	echo "| --- | --- | --- | --- |"
+	deb=$(ls dist/*.deb 2>/dev/null | head -1 || true)
+	ours_deb="not built (\`make package-linux\`); stripped binary $(( $(stat -c %s "$work/pumpconnect") / 1024 )) KiB"
+	[[ -n $deb ]] && ours_deb="$(( $(stat -c %s "$deb") / 1024 )) KiB ($(basename "$deb"))"
+	echo "| package download (KiB) | $ours_deb | $(apt-cache show pumpa | awk '/^Size:/ {print int($2 / 1024); exit}') | $(apt-cache show dianara | awk '/^Size:/ {print int($2 / 1024); exit}') |"
+	echo "| installed size of the package (KiB) | $(( $(stat -c %s "$work/pumpconnect") / 1024 )) (the binary) | $(dpkg-query -W -f '${Installed-Size}' pumpa) | $(dpkg-query -W -f '${Installed-Size}' dianara) |"
+	echo "| install closure, each package counted once (KiB) | $(kb_of_closure $our_pkgs) (the packages of the libraries it links: ${our_pkgs% }) | $(kb_of_closure pumpa) | $(kb_of_closure dianara) |"
+	echo "| closure shared with Pump Connect's (KiB) | – | $(comm -12 <(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks --no-replaces --no-enhances pumpa | grep -E '^[a-z0-9]' | sort -u) <(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks --no-replaces --no-enhances $our_pkgs | grep -E '^[a-z0-9]' | sort -u) | xargs dpkg-query -W -f '${Installed-Size}\n' 2>/dev/null | awk '{s += $1} END {print s + 0}') | $(comm -12 <(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks --no-replaces --no-enhances dianara | grep -E '^[a-z0-9]' | sort -u) <(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks --no-replaces --no-enhances $our_pkgs | grep -E '^[a-z0-9]' | sort -u) | xargs dpkg-query -W -f '${Installed-Size}\n' 2>/dev/null | awk '{s += $1} END {print s + 0}') |"
+} >"$sizes"
+
+echo "Go benchmarks…"
+gobench=$work/gobench.txt
+go test -run '^$' -bench . -benchmem ./pumpauth/ | grep -E '^(Benchmark|goos|cpu)' >"$gobench"
+
+gen=$work/gen.md
+{
+	echo "<!-- bench:begin (written by scripts/bench.sh, $(date -u '+%Y-%m-%d %H:%M UTC'), $(git rev-parse --short HEAD 2>/dev/null || echo '?')) -->"
+	echo
+	cat "$table"
+	echo
+	cat "$sizes"
+	echo
+	echo '```'
+	cat "$gobench"
+	echo '```'
+	echo
+	echo "<!-- bench:end -->"
+} >"$gen"
+cat "$table" "$sizes"
+echo
+cat "$gobench"
+
+# Replace the generated part of the report, keeping what is written around it.
+if [[ -f $out ]] && grep -q '<!-- bench:begin' "$out"; then
+	awk -v gen="$gen" '/<!-- bench:begin/ {while ((getline l < gen) > 0) print l; skip = 1; next}
+		/<!-- bench:end -->/ {skip = 0; next} !skip' "$out" >"$work/out.md"
+	cp "$work/out.md" "$out"
+else
+	{ echo "# Benchmarks"; echo; cat "$gen"; } >"$out"
+fi
+echo "wrote $out"
