@@ -37,6 +37,7 @@ var iconPNG []byte
 func main() {
 	useDemo := flag.Bool("demo", false, "connect to a pump.io demo server on this computer (user demo, password demo)")
 	flag.Parse()
+	profileStartup()
 
 	meta, err := appMetadata()
 	if err != nil {
