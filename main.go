@@ -81,6 +81,7 @@ func main() {
 		failAlone(id, meta.Name, err)
 	}
 	a := app.NewWithID(id)
+	fonts := gui.LoadFonts() // on the other core, while the window and its GL context are made
 	icon := fyne.NewStaticResource("Icon.png", iconPNG)
 	a.SetIcon(icon)
 	if got := a.Storage().RootURI().Path(); !samePath(got, root) {
@@ -94,7 +95,11 @@ func main() {
 	}
 	w := a.NewWindow(meta.Name)
 	win.Store(&w)
-	opts := gui.Options{AppName: meta.Name, Icon: icon}
+	// Show first: making the GL context is the slowest part of start-up,
+	// and it overlaps LoadFonts; the content follows with the first frame.
+	gui.PrepareWindow(w, meta.Name)
+	w.Show()
+	opts := gui.Options{AppName: meta.Name, Icon: icon, FontsLoaded: fonts}
 	if *useDemo {
 		server := demo.Start()
 		defer server.Close()
@@ -105,7 +110,7 @@ func main() {
 		opts.DemoAddress = server.Address()
 	}
 	gui.New(a, w, store, opts).Start()
-	w.ShowAndRun()
+	a.Run()
 }
 
 // samePath: a and b name the same folder. Fyne's URIs use forward slashes,
