@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -110,6 +111,10 @@ func main() {
 		opts.DemoAddress = server.Address()
 	}
 	gui.New(a, w, store, opts).Start()
+	// Start-up leaves garbage behind (font parsing above all) that the Go
+	// runtime would keep mapped for minutes: hand it back once the first
+	// screen is up.
+	a.Lifecycle().SetOnStarted(func() { time.AfterFunc(time.Second, debug.FreeOSMemory) })
 	a.Run()
 }
 
