@@ -11,7 +11,11 @@
 # longer one colour (XGetImage of one row in 8, every 5 ms); RSS and PSS of
 # the whole process tree after 3 s idle.
 #
-# Usage: scripts/bench.sh [rounds]   (default 7; BENCH_OUT=file writes elsewhere)
+# Usage: scripts/bench.sh [rounds]   (default 7)
+#   BENCH_OUT=file        write the report elsewhere than docs/benchmarks.md
+#   BENCH_BASELINE=rev    also start Pump Connect as built from git revision rev, in the same alternation
+#                         (a before/after column; a committed revision, built from `git archive`)
+#   BENCH_TAGS=tags       build Pump Connect with these go build tags (e.g. no_emoji, to try them)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-7}
@@ -41,8 +45,16 @@ cleanup() {
 trap cleanup EXIT
 
 echo "building…"
-go build -ldflags='-s -w' -trimpath -o "$work/pumpconnect" .
+tags=${BENCH_TAGS:-}
+go build -ldflags='-s -w' -trimpath -tags "$tags" -o "$work/pumpconnect" .
 go build -o "$work/benchtools" ./scripts/benchtools
+baseline=${BENCH_BASELINE:-}
+if [[ -n $baseline ]]; then
+	baseline=$(git rev-parse --short "$baseline")
+	mkdir "$work/base"
+	git archive "$baseline" | tar -x -C "$work/base"
+	(cd "$work/base" && go build -ldflags='-s -w' -trimpath -tags "$tags" -o "$work/pumpconnect-before" .)
+fi
 
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 busy() { awk -v n="$(nproc)" '{exit !($1 > n / 4)}' /proc/loadavg; }
@@ -80,13 +92,15 @@ run_one() {
 }
 
 progs=(pumpconnect pumpa dianara)
+[[ -n $baseline ]] && progs+=(before)
+cmd_before=("$work/pumpconnect-before")
 cmd_pumpconnect=("$work/pumpconnect")
 cmd_pumpa=(pumpa)
 cmd_dianara=(dianara)
 for r in $(seq "$rounds"); do
 	# The order turns each round: no program always starts right after another.
 	order=()
-	for i in 0 1 2; do order+=("${progs[$(((i + r) % 3))]}"); done
+	for i in "${!progs[@]}"; do order+=("${progs[$(((i + r) % ${#progs[@]}))]}"); done
 	echo "round $r/$rounds (${order[*]}), load $(load)"
 	for p in "${order[@]}"; do
 		declare -n cmd="cmd_$p"
@@ -99,6 +113,11 @@ echo "connect and reconnect…"
 startx
 "$work/benchtools" connect -bin "$work/pumpconnect" -rounds "$rounds" >"$work/connect" || echo "connect: failed" >&2
 stopx
+if [[ -n $baseline ]]; then
+	startx
+	"$work/benchtools" connect -bin "$work/pumpconnect-before" -rounds "$rounds" >"$work/connect-before" || echo "connect (before): failed" >&2
+	stopx
+fi
 load_end=$(load)
 
 # stat FILE COLUMN: "median min max" of a column.
@@ -107,38 +126,76 @@ stats() {
 		m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; print m, a[1], a[NR]}'
 }
 # cell SCALE MEDIAN MIN MAX: "median (min–max)", divided by SCALE.
-cell() { awk -v s="$1" -v m="$2" -v lo="$3" -v hi="$4" 'BEGIN {f = (s == 1) ? "%.0f" : "%.0f"; printf f " (" f "–" f ")", m / s, lo / s, hi / s}'; }
+cell() { awk -v s="$1" -v m="$2" -v lo="$3" -v hi="$4" 'BEGIN {if (m == "-") {printf "–"; exit}; printf "%.0f (%.0f–%.0f)", m / s, lo / s, hi / s}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.2f×", a / b; else print "-"}'; }
 
 table=$work/table.md
 {
 	echo "Rounds: $rounds, alternating; load average at the start $load_start, at the end $load_end ($(nproc) cores)."
 	echo
-	echo "| figure (median, min–max) | Pump Connect | Pumpa | Dianara | ÷ Pumpa | ÷ Dianara |"
-	echo "| --- | --- | --- | --- | --- | --- |"
-	for f in "exec → window mapped (ms):1:1" "exec → first painted content (ms):2:1" \
-		"RSS after 3 s idle, process tree (MB):3:1024" "PSS after 3 s idle, process tree (MB):4:1024"; do
-		IFS=: read -r label col scale <<<"$f"
+	[[ -n $tags ]] && echo "Pump Connect built with -tags $tags." && echo
+	if [[ -n $baseline ]]; then
+		echo "| figure (median, min–max) | Pump Connect | Pumpa | Dianara | ÷ Pumpa | ÷ Dianara | Pump Connect at $baseline (before) | before ÷ Pumpa | before ÷ Dianara |"
+		echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+	else
+		echo "| figure (median, min–max) | Pump Connect | Pumpa | Dianara | ÷ Pumpa | ÷ Dianara |"
+		echo "| --- | --- | --- | --- | --- | --- |"
+	fi
+	for f in "exec → window mapped (ms)@1@1" "exec → first painted content (ms)@2@1" \
+		"RSS after 3 s idle, process tree (MB)@3@1024" "PSS after 3 s idle, process tree (MB)@4@1024"; do
+		IFS=@ read -r label col scale <<<"$f"
 		read -r m0 lo0 hi0 <<<"$(stats "$res/pumpconnect" "$col")"
 		read -r m1 lo1 hi1 <<<"$(stats "$res/pumpa" "$col")"
 		read -r m2 lo2 hi2 <<<"$(stats "$res/dianara" "$col")"
-		echo "| $label | $(cell "$scale" "$m0" "$lo0" "$hi0") | $(cell "$scale" "$m1" "$lo1" "$hi1") | $(cell "$scale" "$m2" "$lo2" "$hi2") | $(ratio "$m0" "$m1") | $(ratio "$m0" "$m2") |"
+		row="| $label | $(cell "$scale" "$m0" "$lo0" "$hi0") | $(cell "$scale" "$m1" "$lo1" "$hi1") | $(cell "$scale" "$m2" "$lo2" "$hi2") | $(ratio "$m0" "$m1") | $(ratio "$m0" "$m2") |"
+		if [[ -n $baseline ]]; then
+			read -r m3 lo3 hi3 <<<"$(stats "$res/before" "$col")"
+			row+=" $(cell "$scale" "$m3" "$lo3" "$hi3") | $(ratio "$m3" "$m1") | $(ratio "$m3" "$m2") |"
+		fi
+		echo "$row"
 	done
-	runs() { awk -v n="$1" '$1 == "reconnect_ms" {print $(n + 1)}' "$work/connect" >"$work/rc$1"; stats "$work/rc$1" 1; }
+	# runs FILE N: stats of the Nth figure of the reconnect_ms lines.
+	runs() { awk -v n="$2" '$1 == "reconnect_ms" {print $(n + 1)}' "$1" >"$work/rc"; stats "$work/rc" 1; }
 	echo
 	echo "With a saved account (pumptest on loopback; Pump Connect only):"
 	echo
-	echo "| figure | median (min–max) |"
-	echo "| --- | --- |"
-	read -r m lo hi <<<"$(runs 1)"; echo "| restart: exec → window mapped (ms) | $(cell 1 "$m" "$lo" "$hi") |"
-	read -r m lo hi <<<"$(runs 2)"; echo "| restart: exec → first painted content (ms) | $(cell 1 "$m" "$lo" "$hi") |"
-	read -r m lo hi <<<"$(runs 3)"; echo "| restart: exec → reconnect done (pumptest served the profile) (ms) | $(cell 1 "$m" "$lo" "$hi") |"
-	read -r _ total server browser app <<<"$(grep '^connect_ms' "$work/connect" || echo "x - - - -")"
-	echo "| first connect, Enter → connected (ms): total / server / scripted browser / **app** | $total / $server / $browser / **$app** |"
-	read -r _ n what <<<"$(grep '^connect_requests' "$work/connect" || echo "x - -")"
-	echo "| requests per first connect (pumptest; authorize = the browser's) | $n: $what |"
-	read -r _ n what <<<"$(grep '^reconnect_requests' "$work/connect" | sort | uniq -c | sort -rn | head -1 | sed 's/^ *[0-9]* //' || echo "x - -")"
-	echo "| requests per reconnect (pumptest) | $n: $what |"
+	files=("$work/connect")
+	if [[ -n $baseline ]]; then
+		files+=("$work/connect-before")
+		echo "| figure | median (min–max) | at $baseline (before) |"
+		echo "| --- | --- | --- |"
+	else
+		echo "| figure | median (min–max) |"
+		echo "| --- | --- |"
+	fi
+	for f in "restart: exec → window mapped (ms)@1" "restart: exec → first painted content (ms)@2" \
+		"restart: exec → reconnect done (pumptest served the profile) (ms)@3"; do
+		IFS=@ read -r label n <<<"$f"
+		row="| $label |"
+		for file in "${files[@]}"; do
+			read -r m lo hi <<<"$(runs "$file" "$n")"
+			row+=" $(cell 1 "$m" "$lo" "$hi") |"
+		done
+		echo "$row"
+	done
+	row="| first connect, Enter → connected (ms): total / server / scripted browser / **app** |"
+	for file in "${files[@]}"; do
+		read -r _ total server browser app <<<"$(grep '^connect_ms' "$file" || echo "x - - - -")"
+		row+=" $total / $server / $browser / **$app** |"
+	done
+	echo "$row"
+	row="| requests per first connect (pumptest; authorize = the browser's) |"
+	for file in "${files[@]}"; do
+		read -r _ n what <<<"$(grep '^connect_requests' "$file" || echo "x - -")"
+		row+=" $n: $what |"
+	done
+	echo "$row"
+	row="| requests per reconnect (pumptest; the most frequent count) |"
+	for file in "${files[@]}"; do
+		read -r _ n what <<<"$(grep '^reconnect_requests' "$file" | sort | uniq -c | sort -rn | head -1 | sed 's/^ *[0-9]* //' || echo "x - -")"
+		row+=" $n: $what |"
+	done
+	echo "$row"
 } >"$table"
 
 # Sizes: our stripped binary (and .deb when dist/ has one) against the peers' packages.
