@@ -19,6 +19,8 @@ import (
 	"syscall"
 	"time"
 
+	xdraw "golang.org/x/image/draw"
+
 	"github.com/pumpconnect/pumpconnect/pumpauth"
 )
 
@@ -257,5 +259,31 @@ func fetchImage(ctx context.Context, c *http.Client, link string, limit int64) (
 		return nil, errors.New("picture too large")
 	}
 	img, _, err := image.Decode(bytes.NewReader(body))
-	return img, err
+	if err != nil {
+		return nil, err
+	}
+	return shrink(img, avatarPixels), nil
+}
+
+// avatarPixels is the largest side the avatar is kept at: the Connected
+// screen shows it at avatarSize, twice that on a high-density screen.
+const avatarPixels = 2 * avatarSize
+
+// shrink returns img scaled down to fit side×side, keeping its aspect, or
+// img itself when it fits: the window keeps the picture it shows, and a
+// 2048×2048 picture would hold 16 MB for a 64-pixel square.
+func shrink(img image.Image, side int) image.Image {
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	if w <= side && h <= side {
+		return img
+	}
+	if w >= h {
+		w, h = side, max(1, h*side/w)
+	} else {
+		w, h = max(1, w*side/h), side
+	}
+	dst := image.NewNRGBA(image.Rect(0, 0, w, h))
+	xdraw.CatmullRom.Scale(dst, dst.Bounds(), img, b, xdraw.Src, nil)
+	return dst
 }

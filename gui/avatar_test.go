@@ -245,3 +245,41 @@ func TestAvatarOwnServerOnThisComputerRefused(t *testing.T) {
 	default:
 	}
 }
+
+// A large picture is kept at the size it is shown at, in its proportions.
+func TestShrinkAvatar(t *testing.T) {
+	tests := []struct{ w, h, wantW, wantH int }{
+		{2048, 2048, avatarPixels, avatarPixels},
+		{2000, 1000, avatarPixels, avatarPixels / 2},
+		{300, 1200, avatarPixels / 4, avatarPixels},
+		{96, 96, 96, 96}, // fits: kept as it is
+		{4000, 1, avatarPixels, 1},
+	}
+	for _, tt := range tests {
+		got := shrink(image.NewNRGBA(image.Rect(0, 0, tt.w, tt.h)), avatarPixels).Bounds()
+		if got.Dx() != tt.wantW || got.Dy() != tt.wantH {
+			t.Errorf("%d×%d shrinks to %d×%d, want %d×%d", tt.w, tt.h, got.Dx(), got.Dy(), tt.wantW, tt.wantH)
+		}
+	}
+}
+
+// BenchmarkAvatarDecode decodes a 2048×2048 PNG avatar, the largest
+// accepted; "kept-B" is what the window holds on to afterwards.
+func BenchmarkAvatarDecode(b *testing.B) {
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, image.NewNRGBA(image.Rect(0, 0, maxAvatarSide, maxAvatarSide))); err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(buf.Bytes()) }))
+	b.Cleanup(srv.Close)
+	var img image.Image
+	b.ReportAllocs()
+	for b.Loop() {
+		var err error
+		if img, err = fetchImage(context.Background(), srv.Client(), srv.URL+"/a.png", maxAvatar); err != nil {
+			b.Fatal(err)
+		}
+	}
+	r := img.Bounds()
+	b.ReportMetric(float64(r.Dx()*r.Dy()*4), "kept-B")
+}
