@@ -15,7 +15,7 @@
 #   BENCH_OUT=file        write the report elsewhere than docs/benchmarks.md
 #   BENCH_BASELINE=rev    also start Pump Connect as built from git revision rev, in the same alternation
 #                         (a before/after column; a committed revision, built from `git archive`)
-#   BENCH_TAGS=tags       build Pump Connect with these go build tags (e.g. no_emoji, to try them)
+#   BENCH_TAGS=tags       build Pump Connect (not the baseline) with these go build tags, e.g. no_emoji
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-7}
@@ -53,7 +53,7 @@ if [[ -n $baseline ]]; then
 	baseline=$(git rev-parse --short "$baseline")
 	mkdir "$work/base"
 	git archive "$baseline" | tar -x -C "$work/base"
-	(cd "$work/base" && go build -ldflags='-s -w' -trimpath -tags "$tags" -o "$work/pumpconnect-before" .)
+	(cd "$work/base" && go build -ldflags='-s -w' -trimpath -o "$work/pumpconnect-before" .)
 fi
 
 load() { cut -d' ' -f1-3 /proc/loadavg; }
