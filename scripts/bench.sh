@@ -224,7 +224,10 @@ done | cut -d: -f1 | sort -u | tr '\n' ' ')
 
 echo "Go benchmarks…"
 gobench=$work/gobench.txt
-go test -run '^$' -bench . -benchmem ./pumpauth/ | grep -E '^(Benchmark|goos|cpu)' >"$gobench"
+{
+	go test -run '^$' -bench . -benchmem ./pumpauth/
+	go test -run '^$' -bench AvatarDecode -benchmem ./gui/
+} | grep -E '^(Benchmark|goos|cpu)' | awk '!/^(goos|cpu)/ || !seen[$0]++' >"$gobench"
 
 gen=$work/gen.md
 {
