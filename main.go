@@ -89,7 +89,6 @@ func main() {
 		failAlone(id, meta.Name, err)
 	}
 	a := app.NewWithID(id)
-	fonts := gui.LoadFonts() // on the other core, while the window and its GL context are made
 	icon := fyne.NewStaticResource("Icon.png", iconPNG)
 	a.SetIcon(icon)
 	if got := a.Storage().RootURI().Path(); !samePath(got, root) {
@@ -103,11 +102,7 @@ func main() {
 	}
 	w := a.NewWindow(meta.Name)
 	win.Store(&w)
-	// Show first: making the GL context is the slowest part of start-up,
-	// and it overlaps LoadFonts; the content follows with the first frame.
-	gui.PrepareWindow(w, meta.Name)
-	w.Show()
-	opts := gui.Options{AppName: meta.Name, Icon: fyne.NewStaticResource("Icon-64.png", headerIconPNG), FontsLoaded: fonts}
+	opts := gui.Options{AppName: meta.Name, Icon: fyne.NewStaticResource("Icon-64.png", headerIconPNG)}
 	if *useDemo {
 		server := demo.Start()
 		defer server.Close()
@@ -122,7 +117,7 @@ func main() {
 	// runtime would keep mapped for minutes: hand it back once the first
 	// screen is up.
 	a.Lifecycle().SetOnStarted(func() { time.AfterFunc(time.Second, debug.FreeOSMemory) })
-	a.Run()
+	w.ShowAndRun()
 }
 
 // samePath: a and b name the same folder. Fyne's URIs use forward slashes,

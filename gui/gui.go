@@ -60,9 +60,6 @@ type Options struct {
 	// PumpOptions are added to every pumpauth.New (e.g. a shorter
 	// authorization timeout in tests).
 	PumpOptions []pumpauth.Option
-	// FontsLoaded, when set, is LoadFonts' channel: New waits for it, so
-	// no two goroutines ever load fonts at once.
-	FontsLoaded <-chan struct{}
 }
 
 // UI is Pump Connect's window. All its fields are owned by the UI goroutine.
@@ -124,9 +121,6 @@ func New(a fyne.App, w fyne.Window, store AccountStore, opts Options) *UI {
 	if opts.Icon == nil {
 		opts.Icon = theme.AccountIcon()
 	}
-	if opts.FontsLoaded != nil {
-		<-opts.FontsLoaded
-	}
 	u := &UI{app: a, win: w, store: store, raiseFn: w.RequestFocus}
 	u.ctl = newController(store, opts, u)
 	ctl := u.ctl
@@ -179,8 +173,9 @@ func New(a fyne.App, w fyne.Window, store AccountStore, opts Options) *UI {
 
 	floor := canvas.NewRectangle(color.Transparent) // holds the window at minWindowSize or more
 	floor.SetMinSize(minWindowSize)
-	PrepareWindow(w, opts.AppName)
+	w.SetTitle(opts.AppName)
 	w.SetContent(container.NewStack(floor, container.NewBorder(header, nil, nil, nil, u.body)))
+	w.Resize(windowSize)
 	w.SetOnClosed(u.Close)
 	w.Canvas().SetOnTypedKey(u.typedKey)
 	return u
