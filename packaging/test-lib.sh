@@ -26,3 +26,16 @@ toml_get() {
 			sub(/^[^=]*=[[:space:]]*/, ""); sub(/[[:space:]]*(#.*)?$/, ""); gsub(/^"|"$/, ""); print; exit
 		}' FyneApp.toml
 }
+
+# Where things are, and what is being tested: the callers cd to the checkout first.
+ROOT=$(pwd)
+GO=${GO:-go}
+DIST=$(realpath -m "${PKG_DIST:-dist}")
+BUILD=$(realpath -m "${PKG_BUILD:-build}")
+ART=$ROOT/artifacts/package
+export LANG=en_US.UTF-8
+unset GOFLAGS
+NAME=$(toml_get Name)
+ID=$(toml_get ID)
+VERSION=$(toml_get Version)
+EXE=$(basename "$(sed -n 's/^module[[:space:]]*//p' go.mod | tr -d '[:space:]')")

@@ -17,20 +17,8 @@
 # packaging/wine/pumpserve (pumptest, driven from this script).
 set -uo pipefail
 cd "$(dirname "$0")/.."
-ROOT=$(pwd)
-GO=${GO:-go}
-DIST=$(realpath -m "${PKG_DIST:-dist}")
-BUILD=$(realpath -m "${PKG_BUILD:-build}")
-ART=$ROOT/artifacts/package
-export LANG=en_US.UTF-8
-unset GOFLAGS
+. packaging/test-lib.sh # also ROOT, GO, DIST, BUILD, ART, NAME, ID, VERSION, EXE
 
-. packaging/test-lib.sh
-
-NAME=$(toml_get Name)
-ID=$(toml_get ID)
-VERSION=$(toml_get Version)
-EXE=$(basename "$(sed -n 's/^module[[:space:]]*//p' go.mod | tr -d '[:space:]')")
 WINEXE=$DIST/$EXE-$VERSION-windows-amd64.exe
 SETUP=$DIST/$EXE-$VERSION-windows-amd64-setup.exe
 W=$BUILD/wine

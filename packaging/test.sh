@@ -5,21 +5,9 @@
 # non-zero when anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-ROOT=$(pwd)
-GO=${GO:-go}
-DIST=$(realpath -m "${PKG_DIST:-dist}")
-BUILD=$(realpath -m "${PKG_BUILD:-build}")
-ART=$ROOT/artifacts/package
-export LANG=en_US.UTF-8
-unset GOFLAGS
+. packaging/test-lib.sh # also ROOT, GO, DIST, BUILD, ART, NAME, ID, VERSION, EXE
 
-. packaging/test-lib.sh
-
-NAME=$(toml_get Name)
-ID=$(toml_get ID)
-VERSION=$(toml_get Version)
 BUILDNO=$(toml_get Build)
-EXE=$(basename "$(sed -n 's/^module[[:space:]]*//p' go.mod | tr -d '[:space:]')")
 TARBALL=$DIST/$EXE-$VERSION-linux-amd64.tar.xz
 DEB=$DIST/${EXE}_$VERSION-${BUILDNO}_amd64.deb
 WINEXE=$DIST/$EXE-$VERSION-windows-amd64.exe
