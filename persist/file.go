@@ -73,13 +73,8 @@ func ensurePrivateFile(path string) error {
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
-	tmp, err := writeTemp(filepath.Dir(path), []byte(emptyPreferences))
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp)
-	// Link, unlike Rename, never replaces a file created meanwhile.
-	if err := os.Link(tmp, path); err != nil && !errors.Is(err, fs.ErrExist) {
+	// writeNew never replaces a file created meanwhile.
+	if err := writeNew(path, []byte(emptyPreferences)); err != nil && !errors.Is(err, fs.ErrExist) {
 		return err
 	}
 	return secureFile(path)

@@ -175,7 +175,9 @@ func uniquePath(base string) string {
 	return dst
 }
 
-// writeNew writes data to path (0600), which must not exist yet.
+// writeNew writes data to path (0600), which must not exist yet: it links
+// a synced temporary file there, and Link, unlike Rename, never replaces a
+// file (an error wrapping fs.ErrExist when there is one).
 func writeNew(path string, data []byte) error {
 	tmp, err := writeTemp(filepath.Dir(path), data)
 	if err != nil {
