@@ -8,6 +8,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/pumpconnect/pumpconnect/pumpauth"
 )
 
 // The Details of the problem screen show an error's technical text, and
@@ -235,7 +237,7 @@ func stripInvisible(s string) string {
 			return -1
 		case r == '\n' || r == '\r' || r == '\t' || r == '\v' || r == '\f' || unicode.In(r, unicode.Zl, unicode.Zp):
 			return ' '
-		case unicode.In(r, unicode.Cc, unicode.Cf):
+		case unicode.In(r, unicode.Cc, unicode.Cf), pumpauth.IsInvisible(r):
 			return -1
 		}
 		return r

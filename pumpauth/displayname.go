@@ -25,7 +25,7 @@ func CleanDisplayName(s string) string {
 	space := false // a space is pending: written before the next visible rune
 	for _, r := range s {
 		switch {
-		case r == utf8.RuneError, invisible(r):
+		case r == utf8.RuneError, IsInvisible(r):
 			// Bytes that are not UTF-8, and characters that show nothing
 			// but can reorder or hide what follows, go.
 		case unicode.IsSpace(r), unicode.In(r, unicode.Zl, unicode.Zp):
@@ -46,12 +46,13 @@ func CleanDisplayName(s string) string {
 	return strings.TrimRightFunc(string(cut), unicode.IsSpace) + "…"
 }
 
-// invisible reports characters that show nothing: controls (other than
-// white space, which CleanDisplayName collapses), format characters
+// IsInvisible reports characters that show nothing, so they can hide,
+// split or reorder text: controls (other than white space, which
+// CleanDisplayName collapses), format characters
 // (bidi embeddings, overrides, isolates and marks, zero-width joiners and
 // spaces, the byte order mark, soft hyphen), private-use and noncharacter
 // code points, and the Hangul fillers that render as blanks.
-func invisible(r rune) bool {
+func IsInvisible(r rune) bool {
 	switch r {
 	case '\u115F', '\u1160', '\u3164', '\uFFA0':
 		return true
