@@ -35,6 +35,9 @@ var fyneAppTOML []byte
 //go:embed Icon.png
 var iconPNG []byte
 
+// appIcon is the app's icon, for the window manager and the start-up problem window.
+var appIcon = fyne.NewStaticResource("Icon.png", iconPNG)
+
 // Icon-64.png is Icon.png at 64×64 (`convert Icon.png -resize 64x64
 // PNG32:Icon-64.png`), for the window's 32-pixel header: the window keeps
 // the picture it decodes, 1 MB for the 512×512 icon, 16 KB for this.
@@ -89,8 +92,7 @@ func main() {
 		failAlone(id, meta.Name, err)
 	}
 	a := app.NewWithID(id)
-	icon := fyne.NewStaticResource("Icon.png", iconPNG)
-	a.SetIcon(icon)
+	a.SetIcon(appIcon)
 	if got := a.Storage().RootURI().Path(); !samePath(got, root) {
 		fmt.Fprintf(os.Stderr, "pumpconnect: Fyne keeps its files in %s, not %s\n", got, root)
 	}
@@ -153,6 +155,6 @@ func failAlone(id, name string, err error) {
 // (someone who double-clicked sees no terminal), and exits.
 func fail(a fyne.App, name string, err error) {
 	fmt.Fprintln(os.Stderr, "pumpconnect:", err)
-	gui.ShowStartupProblem(a, name, fyne.NewStaticResource("Icon.png", iconPNG), err)
+	gui.ShowStartupProblem(a, name, appIcon, err)
 	os.Exit(1)
 }
