@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -107,8 +109,8 @@ func (s *Server) person(u *user) map[string]any {
 			"activity-inbox":  map[string]string{"href": b + "/inbox"},
 			"activity-outbox": map[string]string{"href": b + "/feed"},
 		},
-		"followers": coll("followers", 0),
-		"following": coll("following", 0),
+		"followers": coll("followers", u.followers),
+		"following": coll("following", u.following),
 		"favorites": coll("favorites", 0),
 	}
 }
@@ -199,29 +201,145 @@ func (s *Server) feed(r *http.Request) reply {
 	}
 }
 
-func (s *Server) collection(r *http.Request, u *user, name, title string, items []map[string]any) reply {
-	count := defaultCount
-	if v := r.URL.Query().Get("count"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			return jsonError(http.StatusBadRequest, "count must be a non-negative integer")
+// streamArgs are a collection request's paging parameters, read as pump.io's streamArgs (routes/api.js) reads
+// them: count (default 20, at most 200), and one of before (older than that activity), since (newer than it) or
+// offset.
+type streamArgs struct {
+	count         int
+	before, since string
+	hasBefore     bool
+	hasSince      bool
+	start         int  // offset
+	hasStart      bool // offset given, or neither before nor since
+}
+
+// jsInt is what validator.isInt accepts: an optional sign and no leading zeros.
+var jsInt = regexp.MustCompile(`^[-+]?(0|[1-9][0-9]*)$`)
+
+// parseStreamArgs returns the arguments, or the message pump.io answers with 400.
+func parseStreamArgs(q url.Values) (streamArgs, string) {
+	a := streamArgs{count: defaultCount}
+	if q.Has("count") {
+		v := q.Get("count")
+		n, err := strconv.Atoi(strings.TrimPrefix(v, "+"))
+		if !jsInt.MatchString(v) || err != nil || n < 0 || n > maxCount {
+			return a, "Count must be between 0 and " + strconv.Itoa(maxCount)
 		}
-		count = min(n, maxCount)
+		a.count = n
 	}
-	// Newest first.
-	out := make([]map[string]any, 0, min(count, len(items)))
-	for i := len(items) - 1; i >= 0 && len(out) < count; i-- {
-		out = append(out, items[i])
+	if q.Has("before") {
+		if q.Get("before") == "" {
+			return a, " is null" // pump.io's message: the empty value, then " is null"
+		}
+		a.before, a.hasBefore = strings.TrimSpace(q.Get("before")), true
+	}
+	if q.Has("since") {
+		if a.hasBefore {
+			return a, "Can't have both 'before' and 'since' parameters"
+		}
+		if q.Get("since") == "" {
+			return a, " is null"
+		}
+		a.since, a.hasSince = strings.TrimSpace(q.Get("since")), true
+	}
+	if q.Has("offset") {
+		switch {
+		case a.hasBefore:
+			return a, "Can't have both 'before' and 'offset' parameters"
+		case a.hasSince:
+			return a, "Can't have both 'since' and 'offset' parameters"
+		}
+		v := q.Get("offset")
+		n, err := strconv.Atoi(strings.TrimPrefix(v, "+"))
+		if !jsInt.MatchString(v) || err != nil || n < 0 {
+			return a, "Offset must be an integer greater than or equal to zero"
+		}
+		a.start, a.hasStart = n, true
+	}
+	if !a.hasBefore && !a.hasSince {
+		a.hasStart = true
+	}
+	return a, ""
+}
+
+// collection answers one page of a user's stream (name "inbox" or "feed", pump.io's streams "inbox" and
+// "outbox"), newest first, paged as pump.io's streams.js pages it: links first and self are the collection;
+// prev (?since=the first item) whenever the page has items; next (?before=the last item) when an offset page
+// ends before the stream does, when a before page is full (so a page that ends exactly at the stream's end
+// still has a next link, to an empty page), and always on a since page. The links carry no count. An id the
+// stream does not hold is 400 "id '…' not found in stream 'user:NICK:inbox'" (not on an empty stream).
+func (s *Server) collection(r *http.Request, u *user, name, title string, items []map[string]any) reply {
+	args, msg := parseStreamArgs(r.URL.Query())
+	if msg != "" {
+		return jsonError(http.StatusBadRequest, msg)
+	}
+	// The stream, newest first.
+	stream := make([]map[string]any, len(items))
+	for i, it := range items {
+		stream[len(items)-1-i] = it
+	}
+	index := func(id string) int {
+		for i, it := range stream {
+			if it["id"] == id {
+				return i
+			}
+		}
+		return -1
+	}
+	streamName := "user:" + u.nick + ":" + map[string]string{"inbox": "inbox", "feed": "outbox"}[name]
+	page := []map[string]any{}
+	if len(stream) > 0 {
+		var lo, hi int
+		switch {
+		case args.hasBefore:
+			i := index(args.before)
+			if i < 0 {
+				return jsonError(http.StatusBadRequest, "id '"+args.before+"' not found in stream '"+streamName+"'")
+			}
+			lo, hi = i+1, i+1+args.count
+		case args.hasSince:
+			i := index(args.since)
+			if i < 0 {
+				return jsonError(http.StatusBadRequest, "id '"+args.since+"' not found in stream '"+streamName+"'")
+			}
+			lo, hi = max(0, i-args.count), i
+		default:
+			lo, hi = args.start, args.start+args.count
+		}
+		lo, hi = min(lo, len(stream)), min(hi, len(stream))
+		page = stream[lo:hi]
 	}
 	u0 := s.base() + "/api/user/" + u.nick + "/" + name
+	links := map[string]any{"first": map[string]string{"href": u0}, "self": map[string]string{"href": u0}}
+	if len(page) > 0 {
+		first, _ := page[0]["id"].(string)
+		last, _ := page[len(page)-1]["id"].(string)
+		links["prev"] = map[string]string{"href": u0 + "?since=" + encodeURIComponent(first)}
+		if (args.hasStart && args.start+len(page) < len(stream)) || (args.hasBefore && len(page) >= args.count) || args.hasSince {
+			links["next"] = map[string]string{"href": u0 + "?before=" + encodeURIComponent(last)}
+		}
+	}
 	return s.activityReply(r, map[string]any{
 		"displayName": title,
 		"objectTypes": []string{"activity"},
 		"url":         u0,
-		"links":       map[string]any{"self": map[string]string{"href": u0}},
-		"items":       out,
-		"totalItems":  len(items),
+		"links":       links,
+		"items":       page,
+		"totalItems":  len(stream),
 	})
+}
+
+// encodeURIComponent escapes s as JavaScript's encodeURIComponent does (pump.io builds its links with it).
+func encodeURIComponent(s string) string {
+	var b strings.Builder
+	for _, c := range []byte(s) {
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("-_.!~*'()", c) >= 0 {
+			b.WriteByte(c)
+			continue
+		}
+		fmt.Fprintf(&b, "%%%02X", c)
+	}
+	return b.String()
 }
 
 // post stores a JSON activity published by u and returns it as pump.io does.
@@ -242,7 +360,20 @@ func (s *Server) post(r *http.Request, u *user) reply {
 	if otype == "" {
 		return jsonError(http.StatusBadRequest, "The object needs an objectType.")
 	}
-	now := s.now().UTC().Format(time.RFC3339)
+	act["verb"], act["object"] = verb, obj
+	s.stamp(u, act)
+	u.feed = append(u.feed, act)
+	u.inbox = append(u.inbox, act)
+	return jsonReply(http.StatusOK, act)
+}
+
+// stamp completes act, published by u, as pump.io stores it: ids for it and its object, the author and
+// actor, the times and the generated content and url.
+func (s *Server) stamp(u *user, act map[string]any) {
+	verb, _ := act["verb"].(string)
+	obj, _ := act["object"].(map[string]any)
+	otype, _ := obj["objectType"].(string)
+	now := s.publishedNow().Format(time.RFC3339)
 	s.seq++
 	actor := s.person(u)
 	if _, ok := obj["id"]; !ok {
@@ -251,13 +382,61 @@ func (s *Server) post(r *http.Request, u *user) reply {
 	obj["author"] = actor
 	obj["published"], obj["updated"] = now, now
 	act["id"] = s.base() + "/api/activity/" + randomID(16)
-	act["verb"] = verb
-	act["object"] = obj
 	act["actor"] = actor
 	act["published"], act["updated"] = now, now
 	act["content"] = fmt.Sprintf("%s %sed a %s", u.displayName, strings.TrimSuffix(verb, "e"), otype)
 	act["url"] = fmt.Sprintf("%s/%s/activity/%d", s.base(), u.nick, s.seq)
-	u.feed = append(u.feed, act)
-	u.inbox = append(u.inbox, act)
-	return jsonReply(http.StatusOK, act)
+}
+
+// publishedNow is the time of a new activity: now, to the second (as the stored times are written), but
+// always after the previous activity's, so the server's activities have distinct, increasing published
+// times even when several are made within one second (a burst runs ahead of the clock by that many seconds).
+func (s *Server) publishedNow() time.Time {
+	t := s.now().UTC().Truncate(time.Second)
+	if !t.After(s.lastPublished) {
+		t = s.lastPublished.Add(time.Second)
+	}
+	s.lastPublished = t
+	return t
+}
+
+// Deliver makes fromNick publish a public note with contentHTML (stored as given: the server's HTML, hostile
+// or not) and delivers it to toNick's inbox, as pump.io does for a person toNick follows: the post activity
+// goes into fromNick's feed and inbox and into toNick's inbox, newest on top, with a published time after
+// every earlier activity's. No follow is needed or recorded (see SetFollowCounts for the profile's counts).
+// It returns the activity's id, or an error when either user does not exist.
+func (s *Server) Deliver(toNick, fromNick, contentHTML string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	to, from := s.users[toNick], s.users[fromNick]
+	if to == nil || from == nil {
+		return "", fmt.Errorf("pumptest: Deliver: no user %q or %q", toNick, fromNick)
+	}
+	act := map[string]any{
+		"verb":   "post",
+		"object": map[string]any{"objectType": "note", "content": contentHTML},
+		"to":     []any{map[string]any{"objectType": "collection", "id": "http://activityschema.org/collection/public"}},
+	}
+	s.stamp(from, act)
+	from.feed = append(from.feed, act)
+	from.inbox = append(from.inbox, act)
+	if to != from {
+		to.inbox = append(to.inbox, act)
+	}
+	id, _ := act["id"].(string)
+	return id, nil
+}
+
+// SetFollowCounts sets the totalItems of nick's followers and following collections on the profile (both 0
+// for a new user). pump.io counts the people in them; this server keeps only the numbers. Negative counts
+// are taken as 0. It returns an error when the user does not exist.
+func (s *Server) SetFollowCounts(nick string, followers, following int) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := s.users[nick]
+	if u == nil {
+		return fmt.Errorf("pumptest: SetFollowCounts: no user %q", nick)
+	}
+	u.followers, u.following = max(followers, 0), max(following, 0)
+	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestWhoamiAndProfile(t *testing.T) {
@@ -198,5 +199,20 @@ func TestFeedAndInbox(t *testing.T) {
 	do(t, s, newSigned(t, "GET", feedURL, nil, c, creds{}, nil)).want(t, 200, `"totalItems":3`)
 	if got := s.Requests(Feed); got != 5 {
 		t.Errorf("Requests(Feed) = %d, want 5", got)
+	}
+}
+
+func TestPublishedNowIncreases(t *testing.T) {
+	clock := time.Date(2026, 1, 2, 3, 4, 5, 600, time.UTC)
+	s := &Server{now: func() time.Time { return clock }}
+	want := []string{"03:04:05", "03:04:06", "03:04:07"}
+	for _, w := range want {
+		if got := s.publishedNow().Format("15:04:05"); got != w {
+			t.Errorf("publishedNow() = %s, want %s", got, w)
+		}
+	}
+	clock = clock.Add(time.Hour)
+	if got := s.publishedNow().Format("15:04:05"); got != "04:04:05" {
+		t.Errorf("after the clock moved on: %s", got)
 	}
 }

@@ -6,7 +6,7 @@ import "unicode"
 // objects this server keeps, in the shapes measured on a real 6.0 server: a person's id is its web page, its
 // name is "name", it has no preferredUsername, followers and following are bare URLs, url and image are Link
 // objects; a post is a Create whose 1.0 content became its summary; a collection's items are under
-// first.orderedItems.
+// first.orderedItems (see as2Collection).
 
 const as2Context = "https://www.w3.org/ns/activitystreams"
 
@@ -142,12 +142,29 @@ func as2Activity(a map[string]any) map[string]any {
 	return out
 }
 
+// as2Collection converts a collection as pump.io 6.0's lib/as2.js does: a "first" page only when the stream
+// is not empty; on it the page's items (left out when the page is empty), its id (links.first) and the
+// next and prev links as bare URLs.
 func as2Collection(c map[string]any) map[string]any {
 	id := firstString(c["url"], c["id"])
 	out := map[string]any{"id": id, "type": "OrderedCollection", "totalItems": c["totalItems"]}
-	page := map[string]any{"id": id, "type": "OrderedCollectionPage", "orderedItems": as2Value(c["items"])}
-	if items, ok := page["orderedItems"].([]any); !ok || items == nil {
-		page["orderedItems"] = []any{}
+	items, _ := as2Value(c["items"]).([]any)
+	if total, _ := c["totalItems"].(int); total == 0 && len(items) == 0 {
+		return out
+	}
+	page := map[string]any{"type": "OrderedCollectionPage"}
+	if len(items) > 0 {
+		page["orderedItems"] = items
+	}
+	links, _ := c["links"].(map[string]any)
+	for _, rel := range []string{"first", "next", "prev"} {
+		if l, ok := links[rel].(map[string]string); ok {
+			key := rel
+			if rel == "first" {
+				key = "id"
+			}
+			page[key] = l["href"]
+		}
 	}
 	out["first"] = page
 	return out

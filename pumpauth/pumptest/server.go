@@ -85,14 +85,16 @@ type Server struct {
 	counts         map[Endpoint]int
 	lastRejection  string
 	clientLifetime time.Duration
-	seq            int     // activity ids
-	version        Version // which release's content negotiation
+	seq            int       // activity ids
+	lastPublished  time.Time // of the newest activity: see publishedNow
+	version        Version   // which release's content negotiation
 }
 
 type user struct {
 	nick, password, displayName string
-	avatar                      []byte // PNG
-	feed, inbox                 []map[string]any
+	avatar                      []byte           // PNG
+	feed, inbox                 []map[string]any // oldest first
+	followers, following        int              // totalItems on the profile: SetFollowCounts
 }
 
 type grantKey struct{ clientID, nick string }
