@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // pump.io speaks two dialects of ActivityStreams. 5.1.4 (what live servers
@@ -234,19 +235,35 @@ type Activity struct {
 type Collection struct {
 	TotalItems int        // how many the server holds in all
 	Items      []Activity // this page
+	// Older is the activity id to pass to InboxBefore for the next, older
+	// page: the before parameter of the server's "next" link (AS1
+	// links.next.href, AS2 first.next). Empty when the server offers no
+	// older page. pump.io offers one whenever a page asked with before is
+	// full, so a page that ends exactly at the oldest item still has one,
+	// and the next page comes back empty with Older empty: the end.
+	Older string
 }
 
+// maxOlderID bounds the id kept in Collection.Older: pump.io's ids are
+// URLs of about 60 bytes; a longer one would only make a long request.
+const maxOlderID = 2048
+
 // parseCollection reads an AS1 collection ("items") or an AS2 one: pump.io
-// 6.0 puts the items of an OrderedCollection under first.orderedItems.
+// 6.0 puts the items of an OrderedCollection under first.orderedItems, and
+// leaves orderedItems out of a page that is empty (measured).
 func parseCollection(body []byte) (Collection, error) {
 	type page struct {
 		Items        json.RawMessage `json:"items"`
 		OrderedItems json.RawMessage `json:"orderedItems"`
+		Next         linkOrString    `json:"next"` // AS2
 	}
 	var v struct {
 		page
 		TotalItems int   `json:"totalItems"`
 		First      *page `json:"first"`
+		Links      struct {
+			Next linkOrString `json:"next"` // AS1 {"href":…}
+		} `json:"links"`
 	}
 	if err := json.Unmarshal(bytes.TrimSpace(body), &v); err != nil {
 		return Collection{}, errors.New("malformed JSON")
@@ -256,15 +273,18 @@ func parseCollection(body []byte) (Collection, error) {
 	if empty(raw) {
 		raw = v.OrderedItems
 	}
+	next := firstNonEmpty(v.Links.Next.URL, v.Next.URL)
 	if empty(raw) && v.First != nil {
 		raw = v.First.OrderedItems
 		if empty(raw) {
 			raw = v.First.Items
 		}
+		next = firstNonEmpty(next, v.First.Next.URL)
 	}
 	if empty(raw) {
-		if v.TotalItems == 0 {
-			return Collection{}, nil
+		if v.TotalItems == 0 || v.First != nil {
+			// An empty stream, or (6.0) an empty page of a stream.
+			return Collection{TotalItems: max(v.TotalItems, 0)}, nil
 		}
 		return Collection{}, errors.New("not a collection")
 	}
@@ -276,7 +296,36 @@ func parseCollection(body []byte) (Collection, error) {
 	for i := range items {
 		c.Items = append(c.Items, items[i].activity())
 	}
+	if next != "" && len(c.Items) > 0 {
+		c.Older = olderID(next, c.Items[len(c.Items)-1].ID)
+	}
 	return c, nil
+}
+
+// olderID is the before parameter of the next link, or, when the link has
+// none (a server paging some other way), the last item's id, which is what
+// pump.io puts there. The link itself is never followed, so its origin does
+// not matter: only the id goes back, to the account's own server.
+func olderID(next, lastID string) string {
+	id := lastID
+	if u, err := url.Parse(next); err == nil {
+		if b := u.Query().Get("before"); b != "" {
+			id = b
+		}
+	}
+	if len(id) > maxOlderID || !utf8.ValidString(id) {
+		return ""
+	}
+	return id
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
 }
 
 // parseActivity reads one activity (the server's answer to a post).

@@ -53,6 +53,10 @@ var (
 	// account than the one asked for (the browser was logged in as someone
 	// else). Whoami returns that account's profile with it.
 	ErrWrongAccount = errors.New("the approval came from another account")
+	// ErrUnknownItem: a page was asked for relative to an activity the
+	// server does not hold in that collection (deleted, or the id came from
+	// elsewhere): start again from the newest page.
+	ErrUnknownItem = errors.New("the server no longer has that item in the list")
 	// ErrNoVerifier: the verification code was empty or not plausible.
 	ErrNoVerifier = errors.New("the verification code is empty or not valid")
 )

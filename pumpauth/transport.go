@@ -142,6 +142,10 @@ func statusError(op string, status int, contentType string, body []byte) error {
 		} else {
 			kind = ErrTokenRejected
 		}
+	case status == http.StatusBadRequest && strings.Contains(lower, "not found in stream") && isAPIOp(op):
+		// pump.io's answer to ?before= or ?since= with an id the stream
+		// does not hold: "id '…' not found in stream 'user:NICK:inbox'".
+		kind = ErrUnknownItem
 	case strings.Contains(lower, "not logged in") && op != opAccessToken && op != opRequestToken:
 		// pump.io's answer to an API request without a usable token. A bare
 		// 401 (a proxy's login page, maintenance) is not a verdict on the
