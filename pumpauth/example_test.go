@@ -79,3 +79,15 @@ func ExampleCleanDisplayName() {
 	fmt.Printf("%q\n", pumpauth.CleanDisplayName("  \u202eAlice\n\u200bExample  "))
 	// Output: "Alice Example"
 }
+
+func ExamplePlainText() {
+	content := `<p>Look &amp; see: <a href="https://pump.example/alice/note/1">my note</a></p>` +
+		`<p>&lt;script&gt; is shown, <script>alert(1)</script>not run<br>` +
+		`<a href="javascript:alert(1)">nor this</a></p>`
+	fmt.Println(pumpauth.PlainText(content))
+	// Output:
+	// Look & see: my note (https://pump.example/alice/note/1)
+	//
+	// <script> is shown, not run
+	// nor this
+}
