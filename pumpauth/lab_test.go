@@ -22,6 +22,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -197,6 +198,103 @@ func TestLabRealServer(t *testing.T) {
 		return err
 	})
 
+	// A second account on the same server reuses alice's registration
+	// (measured: pump.io accepts it, and both tokens keep working).
+	var bobPump *Pump
+	l.step("second account: bob with alice's registration", func() error {
+		shared := stored
+		shared.Webfinger = l.address("bob")
+		var err error
+		bobPump, err = New(shared, WithHTTPClient(l.hc), WithEndpoints(endpoints))
+		if err != nil {
+			return err
+		}
+		open, done := l.browser("bob", "correct-horse-2")
+		if _, err := bobPump.AuthorizeInBrowser(ctx, open); err != nil {
+			return err
+		}
+		if err := <-done; err != nil {
+			return err
+		}
+		if bobPump.Client().Key != stored.Key || bobPump.Token() == tok {
+			return errors.New("bob registered again, or got alice's token")
+		}
+		if who, err := bobPump.Whoami(ctx); err != nil || who.Address != l.address("bob") {
+			return errors.New("bob's whoami: " + who.Address + ": " + errString(err))
+		}
+		if who, err := p.Whoami(ctx); err != nil || who.Address != alice {
+			return errors.New("alice's whoami after bob's approval: " + errString(err))
+		}
+		return nil
+	})
+
+	// Paging: bob follows alice, alice posts three notes; bob reads his
+	// inbox two at a time.
+	l.step("bob follows alice; alice posts 3 notes", func() error {
+		body := `{"verb":"follow","object":{"objectType":"person","id":"` + prof.ID + `"}}`
+		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, endpoints.Base+"/api/user/bob/feed", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := bobPump.HTTPClient().Do(req)
+		if err != nil {
+			return err
+		}
+		if _, err := readBody(resp); err != nil || resp.StatusCode != 200 {
+			return errors.New("follow: " + resp.Status)
+		}
+		for _, n := range []string{"page note 1", "page note 2", "page note 3 <script>x</script>&lt;b&gt;"} {
+			if _, err := p.PostNote(ctx, n, Public); err != nil {
+				return err
+			}
+		}
+		who, err := p.Whoami(ctx)
+		if err == nil && who.Followers < 1 {
+			err = errors.New("alice's followers: " + itoa(who.Followers))
+		}
+		return err
+	})
+	l.step("bob's inbox: 2, then older pages to the end", func() error {
+		c, err := bobPump.Inbox(ctx, 2)
+		if err != nil {
+			return err
+		}
+		if len(c.Items) != 2 || PlainText(c.Items[0].Content) != "page note 3 <b>" || c.Items[1].Content != "page note 2" || c.Older != c.Items[1].ID {
+			return errors.New("first page: " + pageSummary(c))
+		}
+		t.Logf("  page 1: %s", pageSummary(c))
+		seen := map[string]bool{c.Items[0].ID: true, c.Items[1].ID: true}
+		pages, items := 1, 2
+		for c.Older != "" && pages < 50 {
+			if c, err = bobPump.InboxBefore(ctx, 2, c.Older); err != nil {
+				return err
+			}
+			pages++
+			if pages == 2 {
+				t.Logf("  page 2: %s", pageSummary(c))
+				if len(c.Items) == 0 || c.Items[0].Content != "page note 1" {
+					return errors.New("second page: " + pageSummary(c))
+				}
+			}
+			for _, a := range c.Items {
+				if seen[a.ID] {
+					return errors.New("an item came twice: " + a.ID)
+				}
+				seen[a.ID] = true
+			}
+			items += len(c.Items)
+		}
+		t.Logf("  %d pages, %d items of %d; last page %d items", pages, items, c.TotalItems, len(c.Items))
+		if c.Older != "" || items != c.TotalItems {
+			return errors.New("did not reach the end: " + itoa(items) + " of " + itoa(c.TotalItems))
+		}
+		return nil
+	})
+	l.step("an unknown before id: ErrUnknownItem", func() error {
+		if _, err := bobPump.InboxBefore(ctx, 2, endpoints.Base+"/api/activity/no-such-activity"); !errors.Is(err, ErrUnknownItem) {
+			return errors.New("want ErrUnknownItem, got " + errString(err))
+		}
+		return nil
+	})
+
 	// Wrong account: bob's address, the browser logs in as alice.
 	l.step("wrong account: bob asked, alice approves", func() error {
 		b, err := New(Client{Webfinger: l.address("bob"), Name: "Pump Connect lab"}, WithHTTPClient(l.hc))
@@ -274,6 +372,15 @@ func TestLabRealServer(t *testing.T) {
 		_, err := q.Whoami(ctx)
 		return err
 	})
+}
+
+// pageSummary lists a page's contents as plain text, for the log.
+func pageSummary(c Collection) string {
+	var parts []string
+	for _, a := range c.Items {
+		parts = append(parts, a.Verb+" "+strconv.Quote(PlainText(a.Content)))
+	}
+	return "[" + strings.Join(parts, ", ") + "] older=" + strconv.Quote(c.Older)
 }
 
 func errString(err error) string {

@@ -10,6 +10,12 @@ import (
 
 // Client is an application's registration on one user's server, as in
 // PyPump's Client(webfinger, name, type, key, secret).
+//
+// A registration belongs to the server, not to the account: a second
+// account on the same server may connect with the first one's Key and
+// Secret (Webfinger changed), registering nothing. Measured on pump.io
+// 5.1.4 and 6.0: the server issues that account its own access token, and
+// both tokens keep working side by side.
 type Client struct {
 	Webfinger string    // "alice@example.org" or "alice@example.org:8443"
 	Name      string    // application_name shown on the consent page
