@@ -2,6 +2,8 @@
 // pump.io account. This file only wires the parts together: the Fyne app,
 // the single-instance guard, the account store on the app's preferences,
 // the window, and (with -demo) a pump.io demo server on this computer.
+// With -export ADDRESS it prints the account's keys for scripts instead
+// (export.go) and never opens a window.
 package main
 
 import (
@@ -47,11 +49,15 @@ var headerIconPNG []byte
 
 func main() {
 	useDemo := flag.Bool("demo", false, "connect to a pump.io demo server on this computer (user demo, password demo)")
+	exportAddr := flag.String("export", "", "print the keys of the saved account `ADDRESS` for scripts, and exit: they give full access to it")
+	exportFormat := flag.String("format", formatPyPump, "with -export: "+formatPyPump+" (the JSON object of PyPump's credentials.json) or "+formatEnv+" (shell export lines)")
 	flag.Parse()
-	profileStartup()
 
 	meta, err := appMetadata()
-	if err != nil {
+	if err != nil && *exportAddr != "" {
+		fmt.Fprintln(os.Stderr, "pumpconnect:", err)
+		os.Exit(exitNotThere)
+	} else if err != nil {
 		fail(app.New(), "Pump Connect", err) // a broken build: say so all the same
 	}
 	id := meta.ID
@@ -59,6 +65,12 @@ func main() {
 		id += ".Demo" // demo accounts never mix with real ones
 	}
 	root, err := persist.FyneRoot(id)
+	// The export reads the settings and prints: no window, no Fyne app, and
+	// no single-instance guard, which would hand it to a running window.
+	if *exportAddr != "" || flagSet("format") {
+		os.Exit(exportCommand(os.Stdout, os.Stderr, root, err, *exportAddr, *exportFormat))
+	}
+	profileStartup()
 	if err != nil {
 		failAlone(id, meta.Name, err)
 	}
@@ -120,6 +132,13 @@ func main() {
 	// screen is up.
 	a.Lifecycle().SetOnStarted(func() { time.AfterFunc(time.Second, debug.FreeOSMemory) })
 	w.ShowAndRun()
+}
+
+// flagSet reports whether the flag name was given on the command line.
+func flagSet(name string) bool {
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
 // samePath: a and b name the same folder. Fyne's URIs use forward slashes,
