@@ -4,10 +4,12 @@
 # As root on Debian/Ubuntu it installs them with apt-get; otherwise it prints what to install and fails.
 # wine: what packaging/test-wine.sh needs to run the Windows installer and program. Both are 64-bit,
 # so wine64 is enough: no wine32, no i386 architecture (some machines cannot run 32-bit code at all).
+# test: python3-pypump is for the test that runs Debian's PyPump on an exported account (persist/pypump_test.go);
+# PyPump imports six without depending on it (python3-dateutil pulls it in today), so six is named too.
 set -euo pipefail
 
 build=(gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev)
-test=("${build[@]}" xvfb xdotool imagemagick x11-utils tesseract-ocr tesseract-ocr-eng)
+test=("${build[@]}" xvfb xdotool imagemagick x11-utils tesseract-ocr tesseract-ocr-eng python3-pypump python3-six)
 package=("${build[@]}" xvfb xdotool imagemagick x11-utils xz-utils file desktop-file-utils nsis gcc-mingw-w64-x86-64 osslsigncode openssl dpkg-dev)
 wine=(wine wine64 xvfb xdotool imagemagick x11-utils gcc-mingw-w64-x86-64)
 

@@ -3,6 +3,7 @@ package pumptest
 import (
 	"bytes"
 	"crypto/rand"
+	"crypto/x509"
 	"encoding/base64"
 	"image"
 	"image/color"
@@ -212,6 +213,11 @@ func (s *Server) Client() *http.Client {
 	c := *s.ts.Client()
 	return &c
 }
+
+// Certificate is the server's certificate for NewTLSServer (nil for plain
+// HTTP), for clients outside Go to trust: PEM-encode it for Python's
+// requests (REQUESTS_CA_BUNDLE) or curl.
+func (s *Server) Certificate() *x509.Certificate { return s.ts.Certificate() }
 
 // AddUser adds (or replaces) a user with a generated avatar.
 func (s *Server) AddUser(nick, password, displayName string) {
