@@ -50,9 +50,9 @@ func TestConnected_ForgetAndAnother(t *testing.T) {
 	addr := s.Address("alice")
 	h := newHarness(t, st, Options{})
 	h.u.Start()
-	h.waitScreen(screenConnected)
+	h.waitScreen(screenHome)
 
-	test.Tap(h.u.connected.another)
+	test.Tap(h.u.home.another)
 	if h.u.screen != screenAddress || h.u.address.entry.Text != "" {
 		t.Fatalf("another: screen %q entry %q", h.u.screen, h.u.address.entry.Text)
 	}
@@ -61,8 +61,8 @@ func TestConnected_ForgetAndAnother(t *testing.T) {
 	}
 
 	h.u.ctl.reconnect(st.get(addr))
-	h.waitScreen(screenConnected)
-	test.Tap(h.u.connected.forget)
+	h.waitScreen(screenHome)
+	test.Tap(h.u.home.forget)
 	top := h.w.Canvas().Overlays().Top()
 	if top == nil || h.u.confirm == nil {
 		t.Fatal("no confirmation")
@@ -72,7 +72,7 @@ func TestConnected_ForgetAndAnother(t *testing.T) {
 	for _, o := range test.LaidOutObjects(top) {
 		switch x := o.(type) {
 		case *widget.Label:
-			if strings.Contains(x.Text, "remove the permission") && strings.Contains(x.Text, "from this computer") {
+			if strings.Contains(x.Text, "This computer will forget the keys") && strings.Contains(x.Text, "stay on") {
 				explained = true
 			}
 		case *widget.Button:
@@ -88,10 +88,10 @@ func TestConnected_ForgetAndAnother(t *testing.T) {
 		t.Fatalf("dialog: explained %v keep %v forget %v", explained, cancel != nil, forget != nil)
 	}
 	test.Tap(cancel)
-	if _, ok := st.Account(mustAddr(addr)); !ok || h.u.screen != screenConnected {
+	if _, ok := st.Account(mustAddr(addr)); !ok || h.u.screen != screenHome {
 		t.Fatal("Keep forgot the account")
 	}
-	test.Tap(h.u.connected.forget)
+	test.Tap(h.u.home.forget)
 	for _, o := range test.LaidOutObjects(h.w.Canvas().Overlays().Top()) {
 		if b, ok := o.(*widget.Button); ok && b.Text == "Forget" {
 			test.Tap(b)
@@ -183,7 +183,7 @@ func TestSavedAccounts_OpenAndForget(t *testing.T) {
 	// Open reconnects the saved account with one whoami, no browser.
 	_, openAlice, _ := buttons(h.u.address.saved.Objects[0])
 	test.Tap(openAlice)
-	h.waitScreen(screenConnected)
+	h.waitScreen(screenHome)
 	if len(h.opened) != 0 {
 		t.Error("the browser opened for a saved account")
 	}

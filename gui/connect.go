@@ -68,6 +68,13 @@ func (c *controller) registered(a *attempt, fresh bool) error {
 			cl = acct.Client(c.opts.AppName)
 		}
 	}
+	if !fresh && cl.Key == "" {
+		// A second account on a server reuses the app's registration there.
+		if other, ok := c.sharedRegistration(a.addr); ok {
+			cl = other.Client(c.opts.AppName)
+			opts = storedOptions(other)
+		}
+	}
 	p, err := c.newPump(cl, a.addr, opts...)
 	if err != nil {
 		return err
@@ -131,7 +138,7 @@ func (c *controller) complete(a *attempt, tok pumpauth.Token) {
 		c.fail(a, storeError(err))
 		return
 	}
-	c.post(a, func() { c.showConnected(a.addr, prof, a.pump) })
+	c.post(a, func() { c.showHome(a.addr, prof, a.pump) })
 }
 
 // fail shows err with Retry and Change address, unless a was cancelled.

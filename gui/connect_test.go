@@ -25,14 +25,15 @@ func TestConnect_HappyPath(t *testing.T) {
 	if h.u.screen != screenProgress || !strings.HasPrefix(h.u.progress.text.Text, "Contacting 127.0.0.1") {
 		t.Errorf("screen %q text %q, want the progress", h.u.screen, h.u.progress.text.Text)
 	}
-	h.waitScreen(screenConnected)
+	h.waitScreen(screenHome)
 
-	c := h.u.connected
+	c := h.u.home
 	if want := "Connected as Alice Example (" + addr + ")"; c.who.Text != want {
 		t.Errorf("who %q, want %q", c.who.Text, want)
 	}
-	if c.next.Text != "You can close this window; Pump Connect remembers you." {
-		t.Errorf("next %q", c.next.Text)
+	h.waitInbox()
+	if !strings.HasPrefix(c.inbox.state.Text, "Your inbox is empty.") {
+		t.Errorf("inbox %q", c.inbox.state.Text)
 	}
 	h.eventually("the avatar", func() bool { return c.avatar.Image != nil })
 	if b := c.avatar.Image.Bounds(); b.Dx() == 0 {
@@ -90,7 +91,7 @@ func TestConnect_ApproveScreen(t *testing.T) {
 	}
 	// The person approves a little later, in a browser the app did not drive.
 	go approvingBrowser(t, s)(link)
-	h.waitScreen(screenConnected)
+	h.waitScreen(screenHome)
 }
 
 func TestConnect_BrowserDoesNotOpen(t *testing.T) {
@@ -202,7 +203,7 @@ func TestConnect_RetryAfterServerError(t *testing.T) {
 	s.ClearFaults()
 	// Enter presses Retry.
 	h.w.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyReturn})
-	h.waitScreen(screenConnected)
+	h.waitScreen(screenHome)
 }
 
 func TestConnect_WhoamiFailsAfterApproval(t *testing.T) {
@@ -222,7 +223,7 @@ func TestConnect_WhoamiFailsAfterApproval(t *testing.T) {
 	}
 	s.ClearFaults()
 	test.Tap(h.u.problem.primary)
-	h.waitScreen(screenConnected)
+	h.waitScreen(screenHome)
 	if n := s.Requests(pumptest.Register); n != 1 {
 		t.Errorf("%d registrations, want the stored one reused", n)
 	}
@@ -255,7 +256,7 @@ func TestConnect_PlainHTTPOption(t *testing.T) {
 	h.u.Start()
 	test.Tap(h.u.address.plainHTTP)
 	h.submitAddress(s.Address("alice"))
-	h.waitScreen(screenConnected)
+	h.waitScreen(screenHome)
 	if a := h.store.get(s.Address("alice")); !a.PlainHTTP {
 		t.Error("plain HTTP not stored")
 	}
@@ -331,7 +332,7 @@ func TestVerifierFallback(t *testing.T) {
 	}
 	test.Type(c.entry, " "+a.Verifier+"\n")
 	test.Tap(c.submit)
-	h.waitScreen(screenConnected)
+	h.waitScreen(screenHome)
 	if !h.store.get(addr).HasToken() {
 		t.Error("no token stored")
 	}
@@ -350,7 +351,7 @@ func TestConnect_StaleRegistrationRegistersAgain(t *testing.T) {
 		t.Errorf("entry %q", h.u.address.entry.Text)
 	}
 	h.submitAddress(addr)
-	h.waitScreen(screenConnected)
+	h.waitScreen(screenHome)
 	if n := s.Requests(pumptest.Register); n != 1 {
 		t.Errorf("%d registrations", n)
 	}
@@ -377,7 +378,7 @@ func TestAuthorizationTimeout(t *testing.T) {
 	// Retry starts again with the same registration.
 	h.setBrowser(approvingBrowser(t, s))
 	test.Tap(h.u.problem.primary)
-	h.waitScreen(screenConnected)
+	h.waitScreen(screenHome)
 	if n := s.Requests(pumptest.Register); n != 1 {
 		t.Errorf("%d registrations", n)
 	}

@@ -19,8 +19,19 @@ type screens interface {
 	browserFailed()
 	showCode(addr pumpauth.Address)
 	codeReady(link, problem string, codes chan<- string)
-	showConnected(addr pumpauth.Address, prof pumpauth.Profile)
+	showHome(addr pumpauth.Address, prof pumpauth.Profile)
+	homeAgain()
 	setAvatar(img image.Image)
+	inboxLoading(older bool)
+	showInbox(items []pumpauth.Activity, older bool, next string)
+	inboxFailed(msg string, older bool)
+	olderCursor() string
+	notePosting()
+	notePosted(act pumpauth.Activity, audience pumpauth.Audience)
+	postFailed(msg string)
+	showAccounts(entries []accountEntry, home bool)
+	setAccountState(address string, st accountState)
+	setAccountAvatar(address string, img image.Image)
 	showProblem(p problem)
 	raise()
 }
@@ -37,11 +48,19 @@ type controller struct {
 
 	root context.Context // cancelled when the window closes
 	stop context.CancelFunc
-	cur  *attempt // what runs now; nil when idle
+	cur  *attempt     // what runs now; nil when idle
+	home *homeSession // the account home showing (or behind the switcher); nil when none
+
+	// avatars are the pictures loaded in this run, by address: one per
+	// stored account at most, dropped when the account is forgotten.
+	avatars map[string]image.Image
+	// checks are the account switcher's findings of this run, by address.
+	checks map[string]accountState
 }
 
 func newController(store AccountStore, opts Options, view screens) *controller {
-	c := &controller{store: store, opts: opts, view: view, do: fyne.Do}
+	c := &controller{store: store, opts: opts, view: view, do: fyne.Do,
+		avatars: map[string]image.Image{}, checks: map[string]accountState{}}
 	c.root, c.stop = context.WithCancel(context.Background())
 	return c
 }
@@ -54,12 +73,13 @@ func (c *controller) begin(addr pumpauth.Address, retry func()) *attempt {
 	return c.cur
 }
 
-// abort cancels what runs. UI goroutine.
+// abort cancels what runs, and leaves the account home. UI goroutine.
 func (c *controller) abort() {
 	if c.cur != nil {
 		c.cur.cancel()
 		c.cur = nil
 	}
+	c.leaveHome()
 }
 
 // close cancels everything, for good: the window closed.
@@ -166,10 +186,16 @@ func (c *controller) openSaved(acct Account) string {
 	return ""
 }
 
-// forget removes the account and goes back to the address screen.
+// forget removes the account. Forgetting another account than the one
+// the home shows keeps the home and refreshes the switcher; otherwise the
+// address screen follows.
 func (c *controller) forget(addr pumpauth.Address) {
-	c.abort()
+	other := c.home != nil && c.home.addr != addr
+	if !other {
+		c.abort()
+	}
 	if err := c.store.Forget(addr); err != nil {
+		c.abort()
 		c.view.showProblem(problem{
 			title:       "Pump Connect couldn't forget this account",
 			err:         storeError(err),
@@ -180,34 +206,12 @@ func (c *controller) forget(addr pumpauth.Address) {
 		})
 		return
 	}
+	delete(c.avatars, addr.String())
+	delete(c.checks, addr.String())
+	if other {
+		c.showAccounts()
+		return
+	}
 	c.view.showAddress("", false, "")
 }
 
-// showConnected shows who is connected and loads the avatar, if the
-// profile has one, in the background.
-func (c *controller) showConnected(addr pumpauth.Address, prof pumpauth.Profile, p *pumpauth.Pump) {
-	c.view.showConnected(addr, prof)
-	if prof.ImageURL != "" {
-		a := c.begin(addr, nil)
-		a.pump = p
-		go c.loadAvatar(a, prof.ImageURL)
-	} else {
-		c.abort()
-	}
-}
-
-// maxAvatar bounds the avatar download.
-const maxAvatar = 2 << 20
-
-// loadAvatar fetches the profile picture and shows it; on any failure the
-// placeholder stays (a missing picture is not worth an error).
-func (c *controller) loadAvatar(a *attempt, link string) {
-	img, err := fetchImage(a.ctx, avatarClient(a.pump, c.opts.HTTPClient, link), link, maxAvatar)
-	if err != nil {
-		if !a.done() {
-			fyne.LogError("could not load the avatar", err)
-		}
-		return
-	}
-	c.post(a, func() { c.view.setAvatar(img) })
-}

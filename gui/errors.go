@@ -46,6 +46,7 @@ var explanations = []struct {
 	{pumpauth.ErrTokenRejected, "The server no longer accepts Pump Connect's permission for this account. Connect again and approve in your browser."},
 	{pumpauth.ErrClientRejected, "The server has forgotten Pump Connect. Try again: Pump Connect will introduce itself to the server anew."},
 	{pumpauth.ErrInvalidSignature, "The server refused Pump Connect's request. Check that your computer's date and time are right, then try again."},
+	{pumpauth.ErrUnknownItem, "Your inbox changed on the server. Press Refresh to see the newest."},
 	{pumpauth.ErrBadResponse, "The server's answer didn't make sense. Try again later, or ask the people who run your server."},
 	{pumpauth.ErrServer, "The server had a problem. Try again in a few minutes."},
 	{errStore, "Pump Connect couldn't save its settings on this computer. Check that the disk isn't full, then try again."},

@@ -1,15 +1,15 @@
 // Package gui is Pump Connect's window: one window, one screen at a time,
-// from "type your address" to "connected".
+// from "type your address" to the account home.
 //
 // The parts, in the way data moves:
 //   - the screens (address.go, progress.go, approve.go, code.go,
-//     connected.go, problem.go) are leaf views: each takes data to show and
+//     home.go with inbox.go, switcher.go, problem.go) are leaf views: each takes data to show and
 //     reports what the person asked for through callbacks; none knows the
 //     others, the store or the network;
 //   - UI (this file) is the window: it holds the screens, shows one at a
 //     time and wires their callbacks to the controller;
 //   - the controller (controller.go; its flows in connect.go,
-//     reconnect.go and wrongaccount.go) holds no widget: it runs each
+//     reconnect.go, wrongaccount.go, homeflow.go and accountsflow.go) holds no widget: it runs each
 //     connection as an attempt (attempt.go) against the store and pumpauth
 //     in goroutines, and tells the window what to show. Results come back
 //     through fyne.Do and are dropped when their attempt was cancelled or
@@ -37,7 +37,7 @@ import (
 // down to minWindowSize, where every screen still shows its message and
 // its buttons without scrolling.
 var (
-	windowSize    = fyne.NewSize(540, 460)
+	windowSize    = fyne.NewSize(560, 600)
 	minWindowSize = fyne.NewSize(460, 400)
 )
 
@@ -78,7 +78,8 @@ type UI struct {
 	progress  *progressScreen
 	approve   *approveScreen
 	code      *codeScreen
-	connected *connectedScreen
+	home      *homeScreen
+	switcher  *switcherScreen
 	problem   *problemScreen
 	notice    dialog.Dialog // the damaged-settings notice, if shown
 	confirm   *dialog.ConfirmDialog
@@ -100,7 +101,9 @@ const (
 	screenProgress  = "progress"
 	screenApprove   = "approve"
 	screenCode      = "code"
-	screenConnected = "connected"
+	screenHome = "home"
+	// screenAccounts is the account switcher.
+	screenAccounts = "accounts"
 	screenProblem   = "problem"
 	// screenWrongAccount is the problem screen saying the browser approved another account.
 	screenWrongAccount = "wrong-account"
@@ -159,9 +162,26 @@ func New(a fyne.App, w fyne.Window, store AccountStore, opts Options) *UI {
 		open:   func(link string) { go opts.OpenURL(link) }, //nolint:errcheck // the link is on screen to copy if no browser opens
 		cancel: cancel,
 	})
-	u.connected = newConnectedScreen(esc, connectedActions{
+	u.home = newHomeScreen(esc, homeActions{
+		post:     ctl.postNote,
+		refresh:  ctl.refreshInbox,
+		older:    ctl.olderInbox,
+		open:     ctl.openLink,
+		accounts: ctl.showAccounts,
+		another:  ctl.anotherAccount,
+		forget:   func(addr pumpauth.Address) { u.confirmForget(addr) },
+		scripts:  u.useInScripts,
+	})
+	u.switcher = newSwitcherScreen(esc, switcherActions{
+		open: func(acct Account) {
+			if msg := ctl.openSaved(acct); msg != "" {
+				u.showProblem(problem{title: "Pump Connect couldn't open this account", text: msg,
+					primary: "Back", onPrimary: ctl.showAccounts})
+			}
+		},
+		forget:  func(acct Account) { u.confirmForget(acct.Addr()) },
 		another: ctl.anotherAccount,
-		forget:  func(addr pumpauth.Address) { u.confirmForget(addr) },
+		back:    ctl.backHome,
 	})
 	u.problem = newProblemScreen(esc)
 
@@ -248,19 +268,58 @@ func (u *UI) codeReady(link, problem string, codes chan<- string) {
 	u.win.Canvas().Focus(u.code.entry)
 }
 
-func (u *UI) showConnected(addr pumpauth.Address, prof pumpauth.Profile) {
-	u.show(u.connected.show(addr, prof))
+func (u *UI) showHome(addr pumpauth.Address, prof pumpauth.Profile) {
+	u.show(u.home.show(addr, prof))
 }
 
-func (u *UI) setAvatar(img image.Image) { u.connected.setAvatar(img) }
+func (u *UI) homeAgain() { u.show(u.home.view()) }
+
+func (u *UI) setAvatar(img image.Image) { u.home.setAvatar(img) }
+
+func (u *UI) inboxLoading(older bool) { u.home.inbox.loading(older) }
+
+func (u *UI) showInbox(items []pumpauth.Activity, older bool, next string) {
+	u.home.inbox.show(items, older, next)
+}
+
+func (u *UI) inboxFailed(msg string, older bool) { u.home.inbox.failed(msg, older) }
+
+func (u *UI) olderCursor() string { return u.home.inbox.next }
+
+func (u *UI) notePosting() { u.home.setPosting(true) }
+
+func (u *UI) notePosted(act pumpauth.Activity, audience pumpauth.Audience) {
+	u.home.notePosted(act, audience)
+}
+
+func (u *UI) postFailed(msg string) { u.home.postFailed(msg) }
+
+func (u *UI) showAccounts(entries []accountEntry, home bool) {
+	v := u.switcher.show(entries)
+	if !home {
+		u.switcher.back.Hide()
+		v.onEscape = nil
+	} else {
+		u.switcher.back.Show()
+	}
+	u.show(v)
+}
+
+func (u *UI) setAccountState(address string, st accountState) { u.switcher.setState(address, st) }
+
+func (u *UI) setAccountAvatar(address string, img image.Image) { u.switcher.setAvatar(address, img) }
 
 func (u *UI) showProblem(p problem) { u.show(u.problem.show(p, u.secrets()...)) }
 
-// confirmForget asks before forgetting addr. UI goroutine.
+// confirmForget asks before forgetting addr, saying plainly what it does
+// and what it cannot do. UI goroutine.
 func (u *UI) confirmForget(addr pumpauth.Address) {
-	msg := "Pump Connect will remove the permission you gave it for " + addr.String() +
-		" from this computer. Your account on the server stays as it is. To use it here again, you'll connect and approve once more."
-	d := dialog.NewConfirm("Forget this account?", msg, func(ok bool) {
+	msg := "This computer will forget the keys that let Pump Connect use " + addr.String() +
+		". Your account, your notes and your followers stay on " + addr.HostPort() + " as they are.\n\n" +
+		"The server keeps the permission you gave: pump.io offers no way for an app to give it back, and no page where you could remove Pump Connect yourself. " +
+		"If you think someone copied these keys, ask the people who run " + addr.HostPort() + " to remove them.\n\n" +
+		"To use the account here again, you'll connect and approve once more."
+	d := dialog.NewConfirm("Forget "+addr.String()+"?", msg, func(ok bool) {
 		if ok {
 			u.ctl.forget(addr)
 		}

@@ -65,11 +65,21 @@ func TestLayout_EveryScreenFitsTheSmallestWindow(t *testing.T) {
 			c := u.code
 			return []fyne.CanvasObject{c.problem, c.link, c.copyLink, c.openLink, c.entry, c.submit, c.cancel}
 		}},
-		{"connected", 5, func(u *UI) {
-			u.showConnected(mustAddr(got), pumpauth.Profile{DisplayName: "Alice Liddell"})
+		{"home", 5, func(u *UI) {
+			u.showHome(mustAddr(got), pumpauth.Profile{DisplayName: "Alice Liddell", Followers: 12, Following: 3})
 		}, func(u *UI) []fyne.CanvasObject {
-			c := u.connected
-			return []fyne.CanvasObject{c.who, c.next, c.another, c.forget}
+			c := u.home
+			return []fyne.CanvasObject{c.who, c.counts, c.switchB, c.note, c.postButton, c.another, c.forget, c.scripts}
+		}},
+		{"accounts", 5, func(u *UI) {
+			var entries []accountEntry
+			for i, acct := range u.store.Accounts() {
+				entries = append(entries, accountEntry{acct: acct, state: accountState(i%4 + 1), current: i == 0})
+			}
+			u.showAccounts(entries, true)
+		}, func(u *UI) []fyne.CanvasObject {
+			w := u.switcher
+			return []fyne.CanvasObject{w.title, w.back, w.another}
 		}},
 		{"problem", 1, func(u *UI) {
 			u.ctl.fail(u.ctl.begin(asked, func() {}), &pumpauth.ResponseError{Op: "host-meta", Kind: pumpauth.ErrUnreachable,

@@ -54,12 +54,12 @@ func TestServerNamesShownClean(t *testing.T) {
 			return u.address.saved
 		}, clean + " (alice@pump.example)"},
 		{"connected", func(u *UI) fyne.CanvasObject {
-			u.showConnected(addr, pumpauth.Profile{PreferredUsername: "alice", DisplayName: hostileName})
-			return u.connected.content
+			u.showHome(addr, pumpauth.Profile{PreferredUsername: "alice", DisplayName: hostileName})
+			return u.home.content
 		}, "Connected as " + clean + " (alice@pump.example)"},
 		{"connected, a name of nothing visible", func(u *UI) fyne.CanvasObject {
-			u.showConnected(addr, pumpauth.Profile{PreferredUsername: "alice", DisplayName: "\u202E\u200B\n"})
-			return u.connected.content
+			u.showHome(addr, pumpauth.Profile{PreferredUsername: "alice", DisplayName: "\u202E\u200B\n"})
+			return u.home.content
 		}, "Connected as alice@pump.example"},
 	}
 	for _, tt := range tests {

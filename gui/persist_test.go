@@ -36,7 +36,7 @@ func TestWithPersistStore(t *testing.T) {
 
 	h := run()
 	h.submitAddress(addr)
-	h.waitScreen(screenConnected)
+	h.waitScreen(screenHome)
 	acct, ok := st.Current()
 	if !ok || acct.Address != addr || !acct.HasToken() || acct.DisplayName != "Alice Example" {
 		t.Fatalf("stored %v %+v", ok, acct.Address)
@@ -48,7 +48,7 @@ func TestWithPersistStore(t *testing.T) {
 	if h2.u.screen != screenProgress {
 		t.Errorf("restart: screen %q", h2.u.screen)
 	}
-	h2.waitScreen(screenConnected)
+	h2.waitScreen(screenHome)
 	if len(h2.opened) != 0 || s.Requests(pumptest.Register) != 1 {
 		t.Errorf("restart opened the browser or registered again")
 	}
@@ -61,7 +61,7 @@ func TestWithPersistStore(t *testing.T) {
 		t.Errorf("after rejection: token %v client %v", a.HasToken(), a.ClientKey != "")
 	}
 	h3.u.problem.onPrimary()
-	h3.waitScreen(screenConnected)
+	h3.waitScreen(screenHome)
 	if s.Requests(pumptest.Register) != 1 {
 		t.Error("registered again")
 	}

@@ -45,7 +45,7 @@ func (c *controller) runReconnect(a *attempt, acct Account) {
 			_ = c.store.SaveRegistration(a.addr, p.Client(), e)
 		}
 		_ = c.store.SaveToken(a.addr, acct.PumpToken(), prof)
-		c.post(a, func() { c.showConnected(a.addr, prof, p) })
+		c.post(a, func() { c.showHome(a.addr, prof, p) })
 	case errors.Is(err, pumpauth.ErrWrongAccount):
 		// Stored by an earlier version under the wrong address: the token
 		// is someone else's. Offer to keep it under the right one.

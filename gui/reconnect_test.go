@@ -25,8 +25,8 @@ func TestReconnectOnStart(t *testing.T) {
 	if h.u.screen != screenProgress || h.u.progress.text.Text != "Reconnecting as Alice Example ("+addr+")…" {
 		t.Errorf("screen %q text %q", h.u.screen, h.u.progress.text.Text)
 	}
-	h.waitScreen(screenConnected)
-	if got := h.u.connected.who.Text; got != "Connected as Alice Example ("+addr+")" {
+	h.waitScreen(screenHome)
+	if got := h.u.home.who.Text; got != "Connected as Alice Example ("+addr+")" {
 		t.Errorf("who %q", got)
 	}
 	// With the stored endpoints a reconnect is two requests: whoami and the profile.
@@ -63,7 +63,7 @@ func TestReconnect_TokenRejected(t *testing.T) {
 		t.Errorf("stored %+v: want the token cleared and the registration kept", a)
 	}
 	test.Tap(p.primary)
-	h.waitScreen(screenConnected)
+	h.waitScreen(screenHome)
 	if n := s.Requests(pumptest.Register); n != 1 {
 		t.Errorf("%d registrations: the stored one was not reused", n)
 	}
@@ -101,7 +101,7 @@ func TestReconnect_AfterWipedDatabase(t *testing.T) {
 		t.Errorf("stored %+v: want the token cleared and the registration kept until the server refuses it", a)
 	}
 	test.Tap(p.primary)
-	h.waitScreen(screenConnected)
+	h.waitScreen(screenHome)
 	if n := s.Requests(pumptest.Register); n != 2 {
 		t.Errorf("%d registrations, want a new one", n)
 	}
@@ -136,7 +136,7 @@ func TestReconnect_ClientGoneTokenKnown(t *testing.T) {
 		t.Errorf("calls %v", st.callLog())
 	}
 	test.Tap(h.u.problem.primary)
-	h.waitScreen(screenConnected)
+	h.waitScreen(screenHome)
 	if n := s.Requests(pumptest.Register); n != 2 {
 		t.Errorf("%d registrations after approval, want 2", n)
 	}
@@ -266,7 +266,7 @@ func TestReconnect_HTTPSAccountIsNotDowngraded(t *testing.T) {
 			// The person decides.
 			as.plainHTTP.SetChecked(true)
 			h.submitAddress(addr)
-			h.waitScreen(screenConnected)
+			h.waitScreen(screenHome)
 			if got := st.get(addr); got.Endpoints.Base != s.URL || !got.PlainHTTP || !got.HasToken() {
 				t.Errorf("after allowing plain http: stored %+v", got)
 			}

@@ -70,5 +70,5 @@ func (c *controller) useApprovedAccount(a *attempt, tok pumpauth.Token, prof pum
 		fail(err)
 		return
 	}
-	c.showConnected(got, prof, a.pump)
+	c.showHome(got, prof, a.pump)
 }

@@ -53,9 +53,9 @@ func TestConnect_WrongAccount(t *testing.T) {
 			switch choice {
 			case "use alice":
 				test.Tap(p.primary)
-				h.waitScreen(screenConnected)
-				if want := "Connected as Alice Example (" + alice + ")"; h.u.connected.who.Text != want {
-					t.Errorf("who %q, want %q", h.u.connected.who.Text, want)
+				h.waitScreen(screenHome)
+				if want := "Connected as Alice Example (" + alice + ")"; h.u.home.who.Text != want {
+					t.Errorf("who %q, want %q", h.u.home.who.Text, want)
 				}
 				a := st.get(alice)
 				if !a.HasToken() || a.ClientKey == "" || a.DisplayName != "Alice Example" {
@@ -70,9 +70,9 @@ func TestConnect_WrongAccount(t *testing.T) {
 			case "try again as bob":
 				h.setBrowser(browserAs(t, s, "bob", "builder")) // logged out and in again as bob
 				test.Tap(p.secondary)
-				h.waitScreen(screenConnected)
-				if want := "Connected as Bob Builder (" + bob + ")"; h.u.connected.who.Text != want {
-					t.Errorf("who %q, want %q", h.u.connected.who.Text, want)
+				h.waitScreen(screenHome)
+				if want := "Connected as Bob Builder (" + bob + ")"; h.u.home.who.Text != want {
+					t.Errorf("who %q, want %q", h.u.home.who.Text, want)
 				}
 				if !st.get(bob).HasToken() || st.get(alice).HasToken() {
 					t.Errorf("bob %+v alice %+v", st.get(bob), st.get(alice))
@@ -100,7 +100,7 @@ func TestReconnect_TokenStoredUnderTheWrongAddress(t *testing.T) {
 	h.u.Start()
 	h.waitScreen(screenWrongAccount)
 	test.Tap(h.u.problem.primary)
-	h.waitScreen(screenConnected)
+	h.waitScreen(screenHome)
 	if !st.get(alice).HasToken() {
 		t.Errorf("alice %+v", st.get(alice))
 	}
@@ -121,14 +121,14 @@ func TestConnectAndReconnect_BothVersions(t *testing.T) {
 			h.setBrowser(approvingBrowser(t, s))
 			h.u.Start()
 			h.submitAddress(s.Address("alice"))
-			h.waitScreen(screenConnected)
+			h.waitScreen(screenHome)
 			h.u.Close()
 
 			again := newHarness(t, st, Options{})
 			again.u.Start()
-			again.waitScreen(screenConnected)
-			if want := "Connected as Alice Example (" + s.Address("alice") + ")"; again.u.connected.who.Text != want {
-				t.Errorf("who %q", again.u.connected.who.Text)
+			again.waitScreen(screenHome)
+			if want := "Connected as Alice Example (" + s.Address("alice") + ")"; again.u.home.who.Text != want {
+				t.Errorf("who %q", again.u.home.who.Text)
 			}
 		})
 	}
@@ -145,9 +145,9 @@ func TestConnect_ServerCallsItselfOtherwise(t *testing.T) {
 	h.setBrowser(approvingBrowser(t, s))
 	h.u.Start()
 	h.submitAddress("alice@localhost:" + port)
-	h.waitScreen(screenConnected)
-	if want := "Connected as Alice Example (" + s.Address("alice") + ")"; h.u.connected.who.Text != want {
-		t.Errorf("who %q, want %q", h.u.connected.who.Text, want)
+	h.waitScreen(screenHome)
+	if want := "Connected as Alice Example (" + s.Address("alice") + ")"; h.u.home.who.Text != want {
+		t.Errorf("who %q, want %q", h.u.home.who.Text, want)
 	}
 	if !st.get(s.Address("alice")).HasToken() {
 		t.Errorf("not stored under %s: %v", s.Address("alice"), st.callLog())
@@ -171,14 +171,14 @@ func TestReconnect_StoresEndpointsOnce(t *testing.T) {
 	must(t, st.SetCurrent(mustAddr(addr)))
 	h := newHarness(t, st, Options{})
 	h.u.Start()
-	h.waitScreen(screenConnected)
+	h.waitScreen(screenHome)
 	if got := st.get(addr).Endpoints; got.Whoami != s.URL+"/api/whoami" {
 		t.Fatalf("endpoints not stored: %+v", got)
 	}
 	hostMeta := s.Requests(pumptest.HostMeta)
 	again := newHarness(t, st, Options{})
 	again.u.Start()
-	again.waitScreen(screenConnected)
+	again.waitScreen(screenHome)
 	if n := s.Requests(pumptest.HostMeta) - hostMeta; n != 0 {
 		t.Errorf("%d host-meta requests on the second reconnect", n)
 	}
