@@ -55,6 +55,7 @@ func TestE2EConnectRestartReconnect(t *testing.T) {
 	e.startXvfb()
 	e.srv = pumptest.NewServer()
 	defer e.srv.Close()
+	e.srv.AddUser("bob", "builder", "Bob Builder")
 	e.fakeBrowser()
 
 	// 1. First start: the address screen, with the field focused.
@@ -130,6 +131,9 @@ func TestE2EConnectRestartReconnect(t *testing.T) {
 
 	// 9. Restart: it reconnects with the stored credentials, no new registration.
 	e.stopApp()
+	if _, err := e.srv.Deliver("alice", "bob", "<p>Hello <b>Alice</b> &amp; welcome</p>"); err != nil {
+		t.Fatal(err)
+	}
 	whoami := e.srv.Requests(pumptest.Whoami)
 	requestTokens := e.srv.Requests(pumptest.RequestToken)
 	e.startApp()
@@ -145,15 +149,34 @@ func TestE2EConnectRestartReconnect(t *testing.T) {
 		t.Fatalf("restart asked for a new request token (%d)", n)
 	}
 
-	// 10. "Connect another account": the address screen lists the saved account.
+	// 10. The account home: bob's note (sent as HTML while the app was
+	// closed) reads as plain text in the inbox; a note typed in the box goes out with Ctrl+Enter and shows
+	// at the top of the inbox.
+	e.waitText("Alice & welcome", 15*time.Second)
+	e.xdotool("type", "--delay", "20", "Written in the e2e test")
+	e.xdotool("key", "ctrl+Return")
+	e.waitText("Posted for everyone", 15*time.Second)
+	e.waitText("Written in the e2e test", 5*time.Second)
+	e.screenshot("home")
+	if n := e.srv.Requests(pumptest.Feed); n != 1 {
+		t.Fatalf("%d posts reached the server, want 1", n)
+	}
+
+	// 11. The account switcher lists the account and says it works; Escape goes back.
+	e.clickText("Accounts")
+	e.waitText("Your accounts", 10*time.Second)
+	e.screenshot("accounts")
+	e.xdotool("key", "Escape")
+	e.waitText("Written in the e2e test", 10*time.Second)
+
+	// 12. "Add another account": the address screen lists the saved account.
 	e.clickText("another")
 	e.waitText("Saved on this computer", 10*time.Second)
 	e.screenshot("saved-accounts")
 
-	// 11. Bob's address while the browser is logged in as alice: one screen
+	// 13. Bob's address while the browser is logged in as alice: one screen
 	// names who approved; nothing is stored under bob; "Use alice" keeps it
 	// under alice.
-	e.srv.AddUser("bob", "builder", "Bob Builder")
 	opened = e.browserURLs()
 	e.replaceAddress(e.srv.Address("bob"))
 	e.xdotool("key", "Return")
