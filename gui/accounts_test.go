@@ -68,14 +68,14 @@ func TestConnected_ForgetAndAnother(t *testing.T) {
 		t.Fatal("no confirmation")
 	}
 	var explained bool
-	var cancel, forget *widget.Button
+	var cancel, forget *keyButton
 	for _, o := range test.LaidOutObjects(top) {
 		switch x := o.(type) {
 		case *widget.Label:
 			if strings.Contains(x.Text, "This computer will forget the keys") && strings.Contains(x.Text, "stay on") {
 				explained = true
 			}
-		case *widget.Button:
+		case *keyButton:
 			switch x.Text {
 			case "Keep":
 				cancel = x
@@ -93,7 +93,7 @@ func TestConnected_ForgetAndAnother(t *testing.T) {
 	}
 	test.Tap(h.u.home.forget)
 	for _, o := range test.LaidOutObjects(h.w.Canvas().Overlays().Top()) {
-		if b, ok := o.(*widget.Button); ok && b.Text == "Forget" {
+		if b, ok := o.(*keyButton); ok && b.Text == "Forget" {
 			test.Tap(b)
 		}
 	}
@@ -167,7 +167,7 @@ func TestSavedAccounts_OpenAndForget(t *testing.T) {
 	}
 	test.Tap(forgetBob)
 	for _, o := range test.LaidOutObjects(h.w.Canvas().Overlays().Top()) {
-		if b, ok := o.(*widget.Button); ok && b.Text == "Forget" {
+		if b, ok := o.(*keyButton); ok && b.Text == "Forget" {
 			test.Tap(b)
 		}
 	}

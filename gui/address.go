@@ -26,9 +26,9 @@ type addressScreen struct {
 	entry        *keyEntry
 	hint         *widget.Label
 	problem      *widget.Label // the address check's message; hidden when fine
-	plainHTTP    *widget.Check
+	plainHTTP    *keyCheck
 	plainWarning *widget.Label
-	advanced     *widget.Accordion
+	advanced     *disclosure
 	connect      *keyButton
 	savedTitle   *widget.Label
 	saved        *fyne.Container // one row per stored account: name, Open, Forget
@@ -46,19 +46,19 @@ func newAddressScreen(escape func(), act addressActions) *addressScreen {
 	s.problem = newText("")
 	s.problem.Importance = widget.DangerImportance
 	s.problem.Hide()
-	s.plainHTTP = widget.NewCheck("Allow plain HTTP (not secure)", nil)
+	s.plainHTTP = newKeyCheck("Allow plain HTTP (not secure)", s.onConnect, escape)
 	s.plainWarning = newText("Only for a server you run yourself on a network you trust: without HTTPS, others on the way can read everything.")
 	s.plainWarning.Importance = widget.WarningImportance
-	s.advanced = widget.NewAccordion(widget.NewAccordionItem("Advanced",
-		container.NewVBox(s.plainHTTP, s.plainWarning)))
+	s.advanced = newDisclosure("Advanced", container.NewVBox(s.plainHTTP, s.plainWarning), escape)
 	s.connect = newKeyButton("Connect", widget.HighImportance, s.onConnect, escape)
 	s.savedTitle = &widget.Label{Text: "Saved on this computer", TextStyle: fyne.TextStyle{Bold: true}}
 	s.saved = container.NewVBox()
 	// The saved accounts scroll on their own below the field, so the field,
 	// Connect and the first accounts show at any window size.
-	top := container.NewVBox(s.title, s.label, container.NewBorder(nil, nil, nil, s.connect, s.entry),
-		s.problem, s.hint, s.advanced, s.savedTitle)
-	s.content = container.NewBorder(container.NewPadded(top), nil, nil, nil, container.NewVScroll(container.NewPadded(s.saved)))
+	// Tab goes from the field to Connect, Advanced, then the saved accounts.
+	top := container.NewVBox(s.title, s.label, border(nil, nil, nil, s.connect, s.entry),
+		s.problem, s.hint, s.advanced.content, s.savedTitle)
+	s.content = border(container.NewPadded(top), nil, nil, nil, container.NewVScroll(container.NewPadded(s.saved)))
 	return s
 }
 
@@ -71,7 +71,7 @@ func (s *addressScreen) show(typed string, plainHTTP bool, problem string, accou
 	s.entry.CursorColumn = len([]rune(typed))
 	s.plainHTTP.SetChecked(plainHTTP)
 	if plainHTTP {
-		s.advanced.Open(0)
+		s.advanced.open()
 	}
 	s.setProblem(problem)
 	s.listSaved(accounts)
@@ -86,7 +86,7 @@ func (s *addressScreen) listSaved(accounts []Account) {
 		label := &widget.Label{Text: accountName(acct), Truncation: fyne.TextTruncateEllipsis}
 		open := newKeyButton("Open", widget.LowImportance, func() { s.act.open(acct) }, s.escape)
 		forget := newKeyButton("Forget", widget.LowImportance, func() { s.act.forget(acct) }, s.escape)
-		s.saved.Add(container.NewBorder(nil, nil, nil, container.NewHBox(open, forget), label))
+		s.saved.Add(border(nil, nil, nil, container.NewHBox(open, forget), label))
 	}
 	if len(accounts) == 0 {
 		s.savedTitle.Hide()

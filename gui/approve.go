@@ -42,7 +42,9 @@ func newApproveScreen(escape func(), act approveActions) *approveScreen {
 	s.bar = widget.NewProgressBarInfinite()
 	s.bar.Stop()
 	s.linkIntro = newText("No browser opened? Copy this link into it. Browser on another computer? Enter a code instead.")
-	s.link = &widget.Label{Wrapping: fyne.TextWrapBreak, Selectable: true, Truncation: fyne.TextTruncateOff}
+	// Not Selectable: a selectable Label is a Tab stop that swallows Enter
+	// and Escape (Fyne 2.7); Copy link copies it, from the keyboard too.
+	s.link = &widget.Label{Wrapping: fyne.TextWrapBreak, Truncation: fyne.TextTruncateOff}
 	s.copyLink = newKeyButton(copyLinkText, widget.MediumImportance, s.onCopyLink, escape)
 	s.codeButton = newKeyButton("Enter a code instead", widget.LowImportance, act.enterCode, escape)
 	s.cancel = newKeyButton("Cancel", widget.MediumImportance, act.cancel, escape)

@@ -38,7 +38,7 @@ func newCodeScreen(escape func(), act codeActions) *codeScreen {
 	s := &codeScreen{act: act}
 	s.title = newTitle("Enter the code from your browser")
 	s.text = newText("Open this link in a browser, log in if asked and press Authorize. Then copy the code the page shows and paste it below.")
-	s.link = &widget.Label{Wrapping: fyne.TextWrapBreak, Selectable: true}
+	s.link = &widget.Label{Wrapping: fyne.TextWrapBreak} // not Selectable, as on the approve screen
 	s.copyLink = newKeyButton(copyLinkText, widget.MediumImportance, s.onCopyLink, escape)
 	s.openLink = newKeyButton("Open in browser", widget.MediumImportance, func() { act.open(s.link.Text) }, escape)
 	s.label = &widget.Label{Text: "Code", TextStyle: fyne.TextStyle{Bold: true}}

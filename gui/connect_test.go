@@ -174,10 +174,10 @@ func TestConnect_Errors(t *testing.T) {
 			if !p.primary.Visible() || p.primary.Text != wantPrimary || p.secondary.Text != wantSecondary {
 				t.Errorf("buttons %q %q, want %q %q", p.primary.Text, p.secondary.Text, wantPrimary, wantSecondary)
 			}
-			if !p.accordion.Visible() || p.details.Text == "" || !strings.HasPrefix(p.details.Text, "pumpauth: ") {
+			if !p.more.content.Visible() || p.details.Text == "" || !strings.HasPrefix(p.details.Text, "pumpauth: ") {
 				t.Errorf("details %q", p.details.Text)
 			}
-			if p.accordion.Items[0].Open {
+			if p.more.isOpen() {
 				t.Error("details open by default")
 			}
 			if a := h.store.get(addr); a.ClientSecret != "" && strings.Contains(p.details.Text, a.ClientSecret) {
@@ -241,8 +241,8 @@ func TestConnect_HTTPSUnavailableOpensAdvanced(t *testing.T) {
 		t.Errorf("primary %q: retrying cannot help here", h.u.problem.primary.Text)
 	}
 	test.Tap(h.u.problem.primary)
-	if h.u.screen != screenAddress || !h.u.address.advanced.Items[0].Open {
-		t.Errorf("screen %q, advanced open %v", h.u.screen, h.u.address.advanced.Items[0].Open)
+	if h.u.screen != screenAddress || !h.u.address.advanced.isOpen() {
+		t.Errorf("screen %q, advanced open %v", h.u.screen, h.u.address.advanced.isOpen())
 	}
 	if h.u.address.entry.Text != "alice@pump.example" {
 		t.Errorf("entry %q", h.u.address.entry.Text)

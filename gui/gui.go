@@ -74,15 +74,15 @@ type UI struct {
 	current view
 	raiseFn func() // brings the window to the front
 
-	address   *addressScreen
-	progress  *progressScreen
-	approve   *approveScreen
-	code      *codeScreen
-	home      *homeScreen
-	switcher  *switcherScreen
-	problem   *problemScreen
-	notice    dialog.Dialog // the damaged-settings notice, if shown
-	confirm   *dialog.ConfirmDialog
+	address  *addressScreen
+	progress *progressScreen
+	approve  *approveScreen
+	code     *codeScreen
+	home     *homeScreen
+	switcher *switcherScreen
+	problem  *problemScreen
+	notice   dialog.Dialog // the damaged-settings notice, if shown
+	confirm  dialog.Dialog // the last forget confirmation
 }
 
 // view is one screen as the window shows it: its name, its content, what
@@ -97,14 +97,14 @@ type view struct {
 
 // Screen names.
 const (
-	screenAddress   = "address"
-	screenProgress  = "progress"
-	screenApprove   = "approve"
-	screenCode      = "code"
-	screenHome = "home"
+	screenAddress  = "address"
+	screenProgress = "progress"
+	screenApprove  = "approve"
+	screenCode     = "code"
+	screenHome     = "home"
 	// screenAccounts is the account switcher.
 	screenAccounts = "accounts"
-	screenProblem   = "problem"
+	screenProblem  = "problem"
 	// screenWrongAccount is the problem screen saying the browser approved another account.
 	screenWrongAccount = "wrong-account"
 )
@@ -194,7 +194,7 @@ func New(a fyne.App, w fyne.Window, store AccountStore, opts Options) *UI {
 	floor := canvas.NewRectangle(color.Transparent) // holds the window at minWindowSize or more
 	floor.SetMinSize(minWindowSize)
 	w.SetTitle(opts.AppName)
-	w.SetContent(container.NewStack(floor, container.NewBorder(header, nil, nil, nil, u.body)))
+	w.SetContent(container.NewStack(floor, border(header, nil, nil, nil, u.body)))
 	w.Resize(windowSize)
 	w.SetOnClosed(u.Close)
 	w.Canvas().SetOnTypedKey(u.typedKey)
@@ -226,8 +226,13 @@ func (u *UI) show(v view) {
 	}
 }
 
-// typedKey handles the keys no focused widget took.
+// typedKey handles the keys no focused widget took. While a dialog shows
+// (its buttons have the keyboard, keyDialog), the screen below takes none:
+// Enter must not connect, nor Escape leave, behind a question.
 func (u *UI) typedKey(ev *fyne.KeyEvent) {
+	if u.win.Canvas().Overlays().Top() != nil {
+		return
+	}
 	switch ev.Name {
 	case fyne.KeyEscape:
 		u.escape()
@@ -319,16 +324,9 @@ func (u *UI) confirmForget(addr pumpauth.Address) {
 		"The server keeps the permission you gave: pump.io offers no way for an app to give it back, and no page where you could remove Pump Connect yourself. " +
 		"If you think someone copied these keys, ask the people who run " + addr.HostPort() + " to remove them.\n\n" +
 		"To use the account here again, you'll connect and approve once more."
-	d := dialog.NewConfirm("Forget "+addr.String()+"?", msg, func(ok bool) {
-		if ok {
-			u.ctl.forget(addr)
-		}
-	}, u.win)
-	d.SetConfirmText("Forget")
-	d.SetDismissText("Keep")
-	d.SetConfirmImportance(widget.DangerImportance)
-	u.confirm = d
-	d.Show()
+	keep := newKeyButton("Keep", widget.MediumImportance, nil, nil)
+	forget := newKeyButton("Forget", widget.DangerImportance, func() { u.ctl.forget(addr) }, nil)
+	u.confirm = u.keyDialog("Forget "+addr.String()+"?", newText(msg), keep, forget)
 }
 
 // page lays out a screen: title, then the parts, scrolling if they ever
@@ -339,7 +337,7 @@ func page(title *widget.Label, parts []fyne.CanvasObject, buttons fyne.CanvasObj
 	if buttons == nil {
 		return scroll
 	}
-	return container.NewBorder(nil, container.NewPadded(buttons), nil, nil, scroll)
+	return border(nil, container.NewPadded(buttons), nil, nil, scroll)
 }
 
 // buttonRow puts left at the left and right at the right.

@@ -51,7 +51,8 @@ type homeScreen struct {
 	openPosted *keyButton
 	posted     string // the web page of the note just posted
 
-	inbox *inboxView
+	inbox  *inboxView
+	escape func() // for the buttons of the inbox's rows
 
 	another *keyButton
 	forget  *keyButton
@@ -87,23 +88,26 @@ func newHomeScreen(escape func(), act homeActions) *homeScreen {
 	s.openPosted.Hide()
 
 	s.inbox = newInboxView(escape, act.refresh, act.older)
+	s.escape = escape
 
 	s.another = newKeyButton("Add another account", widget.MediumImportance, act.another, escape)
 	s.forget = newKeyButton("Forget this account", widget.MediumImportance, func() { act.forget(s.addr) }, escape)
 	s.scripts = newKeyButton("Use in scripts…", widget.MediumImportance, func() { act.scripts(s.addr) }, escape)
 
-	profile := container.NewBorder(nil, nil, container.NewPadded(s.avatar), container.NewCenter(s.switchB),
+	profile := border(nil, nil, container.NewPadded(s.avatar), container.NewCenter(s.switchB),
 		container.NewVBox(s.who, s.counts))
 	postBox := container.NewVBox(
 		&widget.Label{Text: "Post a note", TextStyle: fyne.TextStyle{Bold: true}},
 		s.note,
-		container.NewBorder(nil, nil, nil, container.NewVBox(s.postButton), s.audience),
-		container.NewBorder(nil, nil, nil, s.openPosted, s.postStatus),
+		border(nil, nil, nil, container.NewVBox(s.postButton), s.audience),
+		border(nil, nil, nil, s.openPosted, s.postStatus),
 	)
 	// One scroll for the post box and the inbox, as a page: at the
 	// smallest window the inbox is below the fold, never squeezed.
 	body := container.NewVScroll(container.NewPadded(container.NewVBox(postBox, widget.NewSeparator(), s.inbox.content)))
-	s.content = container.NewBorder(
+	// Tab goes as the eye does: Accounts at the top, the post box, the
+	// inbox, then the buttons at the bottom.
+	s.content = border(
 		container.NewVBox(container.NewPadded(profile), widget.NewSeparator()),
 		container.NewPadded(buttonRow([]fyne.CanvasObject{s.forget}, s.scripts, s.another)),
 		nil, nil, body)
@@ -209,7 +213,7 @@ func (s *homeScreen) notePosted(act pumpauth.Activity, audience pumpauth.Audienc
 	if s.posted != "" {
 		s.openPosted.Show()
 	}
-	s.inbox.prepend(act, s.posted, s.act.open)
+	s.inbox.prepend(act, s.posted, s.act.open, s.escape)
 }
 
 // postFailed says why the note did not go; the text stays in the box.

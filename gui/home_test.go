@@ -364,12 +364,12 @@ func TestAccounts_ForgetAnother(t *testing.T) {
 	test.Tap(h.u.home.switchB)
 	test.Tap(h.u.switcher.rows[bob].forget)
 	var text string
-	var forget *widget.Button
+	var forget *keyButton
 	for _, o := range test.LaidOutObjects(h.w.Canvas().Overlays().Top()) {
 		switch x := o.(type) {
 		case *widget.Label:
 			text += x.Text
-		case *widget.Button:
+		case *keyButton:
 			if x.Text == "Forget" {
 				forget = x
 			}

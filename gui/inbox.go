@@ -46,8 +46,8 @@ func newInboxView(escape, refresh, older func()) *inboxView {
 	v.older = newKeyButton("Load older", widget.MediumImportance, older, escape)
 	v.older.Hide()
 	v.content = container.NewVBox(
-		container.NewBorder(nil, nil, nil, v.refresh, v.title),
-		container.NewBorder(nil, nil, nil, container.NewCenter(v.retry), v.state),
+		border(nil, nil, nil, v.refresh, v.title),
+		border(nil, nil, nil, container.NewCenter(v.retry), v.state),
 		v.rows,
 		container.NewCenter(v.older))
 	return v
@@ -85,7 +85,7 @@ func (v *inboxView) show(items []pumpauth.Activity, older bool, next string) {
 		if v.count >= maxInboxRows {
 			break
 		}
-		v.rows.Add(activityRow(act, "", nil))
+		v.rows.Add(activityRow(act, "", nil, nil))
 		v.count++
 	}
 	v.ready()
@@ -120,8 +120,8 @@ func (v *inboxView) failed(msg string, older bool) {
 
 // prepend puts an activity (the note just posted) at the top, with a
 // button opening link when there is one.
-func (v *inboxView) prepend(act pumpauth.Activity, link string, open func(string)) {
-	v.rows.Objects = append([]fyne.CanvasObject{activityRow(act, link, open)}, v.rows.Objects...)
+func (v *inboxView) prepend(act pumpauth.Activity, link string, open func(string), escape func()) {
+	v.rows.Objects = append([]fyne.CanvasObject{activityRow(act, link, open, escape)}, v.rows.Objects...)
 	v.count++
 	v.setState("", widget.MediumImportance)
 	v.rows.Refresh()
@@ -145,16 +145,16 @@ func (v *inboxView) setState(text string, imp widget.Importance) {
 // activityRow shows one activity as plain text: who did what, when, and
 // the content with its tags stripped (the server's HTML is never
 // rendered). With link, a button opens the activity's page.
-func activityRow(act pumpauth.Activity, link string, open func(string)) fyne.CanvasObject {
+func activityRow(act pumpauth.Activity, link string, open func(string), escape func()) fyne.CanvasObject {
 	head := &widget.Label{Text: headline(act), TextStyle: fyne.TextStyle{Bold: true}, Truncation: fyne.TextTruncateEllipsis}
 	when := &widget.Label{Text: published(act.Published), Importance: widget.LowImportance}
-	top := container.NewBorder(nil, nil, nil, when, head)
+	top := border(nil, nil, nil, when, head)
 	parts := []fyne.CanvasObject{top}
 	if text := pumpauth.PlainText(act.Content); text != "" {
 		parts = append(parts, newText(text))
 	}
 	if link != "" && open != nil {
-		parts = append(parts, container.NewHBox(newKeyButton("Open in browser", widget.LowImportance, func() { open(link) }, nil)))
+		parts = append(parts, container.NewHBox(newKeyButton("Open in browser", widget.LowImportance, func() { open(link) }, escape)))
 	}
 	parts = append(parts, widget.NewSeparator())
 	return container.NewVBox(parts...)

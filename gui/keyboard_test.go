@@ -36,7 +36,7 @@ func TestStart_AddressScreenFocused(t *testing.T) {
 	if h.u.address.problem.Visible() {
 		t.Error("a problem shows before anything was typed")
 	}
-	if h.u.address.advanced.Items[0].Open {
+	if h.u.address.advanced.isOpen() {
 		t.Error("Advanced is open at start")
 	}
 	if h.u.address.plainHTTP.Text != "Allow plain HTTP (not secure)" {

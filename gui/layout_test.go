@@ -30,7 +30,7 @@ func TestLayout_EveryScreenFitsTheSmallestWindow(t *testing.T) {
 	}{
 		{"address-first-time", 0, func(u *UI) { u.showAddress("", false, "") },
 			func(u *UI) []fyne.CanvasObject {
-				return []fyne.CanvasObject{u.address.label, u.address.entry, u.address.connect, u.address.hint, u.address.advanced}
+				return []fyne.CanvasObject{u.address.label, u.address.entry, u.address.connect, u.address.hint, u.address.advanced.header}
 			}},
 		{"address-1-saved", 1, func(u *UI) { u.showAddress("", false, "") },
 			func(u *UI) []fyne.CanvasObject {
@@ -86,7 +86,7 @@ func TestLayout_EveryScreenFitsTheSmallestWindow(t *testing.T) {
 				Cause: errors.New("dial tcp 127.0.0.1:31080: connect: connection refused")})
 		}, func(u *UI) []fyne.CanvasObject {
 			p := u.problem
-			return []fyne.CanvasObject{p.title, p.text, p.accordion, p.primary, p.secondary}
+			return []fyne.CanvasObject{p.title, p.text, p.more.header, p.primary, p.secondary}
 		}},
 		{"wrong-account", 1, func(u *UI) {
 			u.ctl.showWrongAccount(&attempt{addr: asked}, pumpauth.Token{}, pumpauth.Profile{Address: got, PreferredUsername: "alice"})

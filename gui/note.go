@@ -27,6 +27,11 @@ func newNoteEntry(onPost, onEscape func()) *noteEntry {
 	return e
 }
 
+// AcceptsTab implements fyne.Tabbable: a multi-line Entry keeps Tab (and
+// Shift+Tab) for itself, which would trap someone using the keyboard alone
+// in the box. A note has no use for a tab character: Tab moves on.
+func (e *noteEntry) AcceptsTab() bool { return false }
+
 // TypedKey implements fyne.Focusable.
 func (e *noteEntry) TypedKey(ev *fyne.KeyEvent) {
 	if ev.Name == fyne.KeyEscape && e.onEscape != nil {

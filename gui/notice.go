@@ -27,6 +27,45 @@ func (u *UI) showNotice(text string) {
 	u.win.Canvas().Focus(ok)
 }
 
+// keyDialog shows a dialog whose buttons the keyboard runs: the first one
+// (the safe choice: Keep, Cancel, OK) has the keyboard when it opens, Tab
+// goes through them left to right, Enter presses the focused one and
+// Escape closes the dialog from any of them. Each button closes the dialog
+// before doing what it says. Fyne's own dialogs take neither Enter nor
+// Escape. When it closes, the keyboard is back where it was on the screen
+// below (the screen keeps its focus under a dialog), or on the screen's
+// default widget if nothing had it. UI goroutine.
+func (u *UI) keyDialog(title string, content fyne.CanvasObject, buttons ...*keyButton) dialog.Dialog {
+	row := container.NewHBox(layout.NewSpacer())
+	for _, b := range buttons {
+		row.Add(b)
+	}
+	d := dialog.NewCustomWithoutButtons(title, container.NewVBox(content, row), u.win)
+	for _, b := range buttons {
+		then := b.OnTapped
+		b.OnTapped = func() {
+			d.Hide()
+			if then != nil {
+				then()
+			}
+		}
+		b.onEscape = d.Hide
+	}
+	d.SetOnClosed(u.refocus)
+	d.Resize(fyne.NewSize(minWindowSize.Width-40, 0))
+	d.Show()
+	u.win.Canvas().Focus(buttons[0])
+	return d
+}
+
+// refocus gives the keyboard to the screen's default widget when nothing
+// on the screen has it (after a dialog closes).
+func (u *UI) refocus() {
+	if u.win.Canvas().Focused() == nil {
+		u.focusCurrent()
+	}
+}
+
 // focusCurrent gives the keyboard to the current screen's default widget.
 func (u *UI) focusCurrent() {
 	if u.current.focus != nil {

@@ -26,7 +26,7 @@ type problemScreen struct {
 	title     *widget.Label
 	text      *widget.Label
 	details   *widget.Label // the technical cause, wrapped and scrollable
-	accordion *widget.Accordion
+	more      *disclosure   // "Details": the technical cause, closed at first
 	primary   *keyButton
 	secondary *keyButton
 	content   fyne.CanvasObject
@@ -41,10 +41,10 @@ func newProblemScreen(escape func()) *problemScreen {
 	s.details = &widget.Label{Wrapping: fyne.TextWrapBreak, Selectable: true, SizeName: theme.SizeNameCaptionText}
 	scroll := container.NewVScroll(s.details)
 	scroll.SetMinSize(fyne.NewSize(0, 72))
-	s.accordion = widget.NewAccordion(widget.NewAccordionItem("Details", scroll))
+	s.more = newDisclosure("Details", scroll, escape)
 	s.primary = newKeyButton("", widget.HighImportance, s.onPrimary, escape)
 	s.secondary = newKeyButton("", widget.MediumImportance, s.onSecondary, escape)
-	s.content = page(s.title, []fyne.CanvasObject{s.text, s.accordion}, buttonRow(nil, s.secondary, s.primary))
+	s.content = page(s.title, []fyne.CanvasObject{s.text, s.more.content}, buttonRow(nil, s.secondary, s.primary))
 	return s
 }
 
@@ -58,13 +58,13 @@ func (s *problemScreen) show(p problem, secrets ...string) view {
 		text = Explain(p.err)
 	}
 	s.text.SetText(text)
-	s.accordion.CloseAll()
+	s.more.close()
 	if p.err != nil {
 		s.details.SetText(details(p.err, secrets...))
-		s.accordion.Show()
+		s.more.content.Show()
 	} else {
 		s.details.SetText("")
-		s.accordion.Hide()
+		s.more.content.Hide()
 	}
 	setButton(s.primary, p.primary)
 	setButton(s.secondary, p.secondary)
@@ -81,7 +81,14 @@ func (s *problemScreen) show(p problem, secrets ...string) view {
 	if name == "" {
 		name = screenProblem
 	}
-	return view{name: name, content: s.content, onEnter: enter, onEscape: escape}
+	// The keyboard starts on the primary action, which Enter runs anyway.
+	var focus fyne.Focusable
+	if s.primary.Visible() {
+		focus = s.primary
+	} else if s.secondary.Visible() {
+		focus = s.secondary
+	}
+	return view{name: name, content: s.content, focus: focus, onEnter: enter, onEscape: escape}
 }
 
 func setButton(b *keyButton, label string) {

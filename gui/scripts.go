@@ -44,8 +44,9 @@ type scriptsDialog struct {
 func (u *UI) useInScripts(addr pumpauth.Address) {
 	s, err := u.newScriptsDialog(addr)
 	if err != nil {
-		dialog.ShowInformation("Not connected", addr.String()+
-			" is not connected on this computer, so there are no keys to save. Connect it first, then try again.", u.win)
+		u.keyDialog("Not connected", newText(addr.String()+
+			" is not connected on this computer, so there are no keys to save. Connect it first, then try again."),
+			newKeyButton("OK", widget.HighImportance, nil, nil))
 		return
 	}
 	s.show()
@@ -82,7 +83,7 @@ func (u *UI) newScriptsDialog(addr pumpauth.Address) (*scriptsDialog, error) {
 	for _, b := range []*keyButton{s.cancel, s.pick, s.savePyPump} {
 		b.onEscape = s.d.Hide
 	}
-	s.d.SetOnClosed(u.focusCurrent)
+	s.d.SetOnClosed(u.refocus)
 	s.d.Resize(fyne.NewSize(minWindowSize.Width-40, 0))
 	return s, nil
 }
@@ -166,7 +167,5 @@ func scriptsProblem(path string, err error) string {
 // tell shows the outcome of a save.
 func (s *scriptsDialog) tell(title, text string) {
 	s.resultTitle, s.resultText = title, text
-	s.result = dialog.NewCustom(title, "OK", newText(text), s.u.win)
-	s.result.Resize(fyne.NewSize(minWindowSize.Width-40, 0))
-	s.result.Show()
+	s.result = s.u.keyDialog(title, newText(text), newKeyButton("OK", widget.HighImportance, nil, nil))
 }

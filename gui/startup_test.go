@@ -32,8 +32,8 @@ func TestStartupProblem(t *testing.T) {
 			if !strings.Contains(s.title.Text, tc.title) || !strings.Contains(s.text.Text, tc.text) {
 				t.Errorf("shows %q / %q, want %q / %q", s.title.Text, s.text.Text, tc.title, tc.text)
 			}
-			if got := s.accordion.Visible() && s.details.Text == details(tc.err); got != tc.details {
-				t.Errorf("details shown: %v (%q), want %v", s.accordion.Visible(), s.details.Text, tc.details)
+			if got := s.more.content.Visible() && s.details.Text == details(tc.err); got != tc.details {
+				t.Errorf("details shown: %v (%q), want %v", s.more.content.Visible(), s.details.Text, tc.details)
 			}
 		})
 	}

@@ -138,7 +138,7 @@ func (s *switcherScreen) row(e accountEntry) *switcherRow {
 	if e.current {
 		r.open.Hide() // it shows already: Back goes to it
 	}
-	s.list.Add(container.NewBorder(nil, nil, container.NewPadded(r.avatar), container.NewCenter(container.NewHBox(r.open, r.forget)),
+	s.list.Add(border(nil, nil, container.NewPadded(r.avatar), container.NewCenter(container.NewHBox(r.open, r.forget)),
 		container.NewVBox(name, r.state)))
 	return r
 }

@@ -2,6 +2,8 @@ package gui
 
 import (
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -70,4 +72,90 @@ func newText(s string) *widget.Label {
 func newTitle(s string) *widget.Label {
 	return &widget.Label{Text: s, Wrapping: fyne.TextWrapWord, TextStyle: fyne.TextStyle{Bold: true},
 		SizeName: theme.SizeNameSubHeadingText}
+}
+
+// border is container.NewBorder with its parts in reading order (top,
+// left, center, right, bottom). Fyne moves the focus with Tab in the order
+// of a container's objects, and NewBorder puts the center first: a button
+// at the top would come after everything below it.
+func border(top, bottom, left, right, center fyne.CanvasObject) *fyne.Container {
+	var objs []fyne.CanvasObject
+	for _, o := range []fyne.CanvasObject{top, left, center, right, bottom} {
+		if o != nil {
+			objs = append(objs, o)
+		}
+	}
+	return container.New(layout.NewBorderLayout(top, bottom, left, right), objs...)
+}
+
+// keyCheck is a Check that Enter hands to onEnter (the screen's default
+// action, as in a form) and Escape to onEscape; Space ticks it.
+type keyCheck struct {
+	widget.Check
+	onEnter, onEscape func()
+}
+
+func newKeyCheck(label string, onEnter, onEscape func()) *keyCheck {
+	c := &keyCheck{onEnter: onEnter, onEscape: onEscape}
+	c.ExtendBaseWidget(c)
+	c.Text = label
+	return c
+}
+
+// TypedKey implements fyne.Focusable.
+func (c *keyCheck) TypedKey(ev *fyne.KeyEvent) {
+	switch ev.Name {
+	case fyne.KeyReturn, fyne.KeyEnter:
+		if c.onEnter != nil {
+			c.onEnter()
+		}
+	case fyne.KeyEscape:
+		if c.onEscape != nil {
+			c.onEscape()
+		}
+	default:
+		c.Check.TypedKey(ev)
+	}
+}
+
+// disclosure is a header button that shows or hides detail below it, as
+// widget.Accordion's one item does; its header is a keyButton, so Enter
+// opens it and Escape still cancels the screen (the Accordion's own header
+// takes neither).
+type disclosure struct {
+	header  *keyButton
+	detail  fyne.CanvasObject
+	content *fyne.Container
+}
+
+func newDisclosure(title string, detail fyne.CanvasObject, onEscape func()) *disclosure {
+	d := &disclosure{detail: detail}
+	d.header = newKeyButton(title, widget.LowImportance, d.toggle, onEscape)
+	d.header.Alignment = widget.ButtonAlignLeading
+	d.header.IconPlacement = widget.ButtonIconLeadingText
+	d.content = container.NewVBox(d.header, detail)
+	d.close()
+	return d
+}
+
+func (d *disclosure) isOpen() bool { return d.detail.Visible() }
+
+func (d *disclosure) open() {
+	d.header.SetIcon(theme.MenuDropUpIcon())
+	d.detail.Show()
+	d.content.Refresh()
+}
+
+func (d *disclosure) close() {
+	d.header.SetIcon(theme.MenuDropDownIcon())
+	d.detail.Hide()
+	d.content.Refresh()
+}
+
+func (d *disclosure) toggle() {
+	if d.isOpen() {
+		d.close()
+	} else {
+		d.open()
+	}
 }
