@@ -105,6 +105,7 @@ func main() {
 	}
 	a := app.NewWithID(id)
 	a.SetIcon(appIcon)
+	a.Settings().SetTheme(gui.Theme()) // light or dark as the system says, with readable text colours
 	if got := a.Storage().RootURI().Path(); !samePath(got, root) {
 		fmt.Fprintf(os.Stderr, "pumpconnect: Fyne keeps its files in %s, not %s\n", got, root)
 	}
@@ -174,6 +175,7 @@ func failAlone(id, name string, err error) {
 // (someone who double-clicked sees no terminal), and exits.
 func fail(a fyne.App, name string, err error) {
 	fmt.Fprintln(os.Stderr, "pumpconnect:", err)
+	a.Settings().SetTheme(gui.Theme())
 	gui.ShowStartupProblem(a, name, appIcon, err)
 	os.Exit(1)
 }

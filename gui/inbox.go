@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/pumpconnect/pumpconnect/pumpauth"
@@ -147,7 +148,9 @@ func (v *inboxView) setState(text string, imp widget.Importance) {
 // rendered). With link, a button opens the activity's page.
 func activityRow(act pumpauth.Activity, link string, open func(string), escape func()) fyne.CanvasObject {
 	head := &widget.Label{Text: headline(act), TextStyle: fyne.TextStyle{Bold: true}, Truncation: fyne.TextTruncateEllipsis}
-	when := &widget.Label{Text: published(act.Published), Importance: widget.LowImportance}
+	// Quieter by its size, not its colour: Fyne draws LowImportance text in
+	// the disabled colour, which hardly shows (TestTheme_NoFaintLabels).
+	when := &widget.Label{Text: published(act.Published), SizeName: theme.SizeNameCaptionText}
 	top := border(nil, nil, nil, when, head)
 	parts := []fyne.CanvasObject{top}
 	if text := pumpauth.PlainText(act.Content); text != "" {

@@ -45,8 +45,8 @@ func (s accountState) importance() widget.Importance {
 		return widget.WarningImportance
 	case stateUnreachable:
 		return widget.DangerImportance
-	default:
-		return widget.LowImportance
+	default: // "Checking…" in the text colour: LowImportance would be the disabled one
+		return widget.MediumImportance
 	}
 }
 
