@@ -35,9 +35,17 @@ import (
 
 // windowSize is the window's size when it opens. The window can be resized
 // down to minWindowSize, where every screen still shows its message and
-// its buttons without scrolling.
+// its buttons without scrolling (TestLayout_EveryScreenFitsTheSmallestWindow).
+//
+// Sizes are in Fyne's units, which the scale (FYNE_SCALE times what Fyne
+// detects from the monitor) turns into pixels. Fyne 2.7 tells an app
+// neither the screen's size nor, before the window shows, the scale, and
+// does not shrink a window to its screen: windowSize is chosen so that the
+// window opens whole on a 1366x768 screen at scale 1.5 (840x690 pixels,
+// with room for a title bar and a panel), and minWindowSize so that it
+// still fits 1920x1200 at scale 2 (TestWindowFitsTheScreen).
 var (
-	windowSize    = fyne.NewSize(560, 600)
+	windowSize    = fyne.NewSize(560, 460)
 	minWindowSize = fyne.NewSize(460, 400)
 )
 

@@ -235,3 +235,33 @@ func writeShot(t *testing.T, path string, c fyne.Canvas) {
 		t.Fatal(err)
 	}
 }
+
+// The window opens whole on a 1366x768 screen at scale 1.5, and its
+// smallest size fits a 1920x1200 screen at scale 2, leaving room for a
+// title bar and a panel (Fyne does not shrink a window to its screen).
+func TestWindowFitsTheScreen(t *testing.T) {
+	const decorations = 78 // pixels: a title bar and a desktop panel
+	screens := []struct {
+		what  string
+		size  fyne.Size
+		scale float32
+		w, h  float32
+	}{
+		{"the window as it opens", windowSize, 1, 1366, 768},
+		{"the window as it opens", windowSize, 1.5, 1366, 768},
+		{"the window as it opens", windowSize, 2, 1920, 1200},
+		{"the smallest window", minWindowSize, 1.5, 1366, 768},
+		{"the smallest window", minWindowSize, 2, 1920, 1200},
+	}
+	for _, s := range screens {
+		px := s.size.Width * s.scale
+		py := s.size.Height*s.scale + decorations
+		if px > s.w || py > s.h {
+			t.Errorf("%s at scale %g is %gx%g pixels with its title bar and a panel: larger than a %gx%g screen",
+				s.what, s.scale, px, py, s.w, s.h)
+		}
+	}
+	if minWindowSize.Width > windowSize.Width || minWindowSize.Height > windowSize.Height {
+		t.Errorf("the window opens at %v, below its minimum %v", windowSize, minWindowSize)
+	}
+}
