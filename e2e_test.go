@@ -282,7 +282,10 @@ func (e *e2e) startApp() {
 			app.Wait()
 		}
 	})
-	e.xdotool("search", "--sync", "--onlyvisible", "--name", "^Pump Connect$")
+	// The window opens small enough for a 1366x768 screen at scale 1.5
+	// (560x460); enlarged as a person would, the home shows the inbox's
+	// first notes without scrolling, where OCR reads them.
+	e.xdotool("search", "--sync", "--onlyvisible", "--name", "^Pump Connect$", "windowsize", "--sync", "560", "600")
 }
 
 func (e *e2e) stopApp() {
