@@ -175,6 +175,11 @@ func (c *controller) anotherAccount() {
 // openSaved reconnects a stored account, or connects it again when it has
 // no permission yet. It returns a message when the store cannot be written.
 func (c *controller) openSaved(acct Account) string {
+	// The list that offered it may be older than the store: the switcher's
+	// check may have dropped a rejected token since.
+	if stored, ok := c.store.Account(acct.Addr()); ok {
+		acct = stored
+	}
 	if !acct.HasToken() {
 		c.connectSaved(acct.Addr())
 		return ""

@@ -323,6 +323,18 @@ func TestAccounts_RejectedTokenOnOneAccountOnly(t *testing.T) {
 	if got := h.u.switcher.rows[away].open.Text; got != "Reconnect" {
 		t.Errorf("the rejected account's button says %q", got)
 	}
+	// Reconnect goes straight to the browser: the row's account was read
+	// before its token was dropped, but the store's is used.
+	approvals := s2.Requests(pumptest.RequestToken)
+	test.Tap(h.u.switcher.rows[away].open)
+	h.eventually("the approval", func() bool { return s2.Requests(pumptest.RequestToken) > approvals })
+	if h.u.screen == screenProblem {
+		t.Fatalf("Reconnect asked again first: %q", h.screenText())
+	}
+	h.u.ctl.abort()
+	h.u.ctl.reconnect(st.get(home))
+	h.waitScreen(screenHome)
+	test.Tap(h.u.home.switchB)
 	// Back (Escape) is the home as it was, still working.
 	h.u.switcher.back.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
 	if h.u.screen != screenHome || h.u.home.addr.String() != home {
