@@ -68,8 +68,35 @@ func (a Address) baseURL(scheme string) string {
 // AddressError says, in words for people, why a text is not a pump.io
 // address. It wraps ErrInvalidWebfinger.
 type AddressError struct {
-	Reason string // e.g. "the user name before the @ is missing"
+	Problem AddressProblem // which check failed, for a caller that words it itself
+	Reason  string         // in English, e.g. "the user name before the @ is missing"
 }
+
+// AddressProblem is the check an address failed. An app that speaks
+// another language than English says Reason in its own words from it.
+type AddressProblem int
+
+// The checks of ParseAddress, in the order it makes them.
+const (
+	AddressEmpty           AddressProblem = iota + 1 // nothing typed
+	AddressSpaces                                    // spaces or control characters
+	AddressWebLink                                   // a URL, not an address
+	AddressNoAt                                      // no @
+	AddressNoUser                                    // nothing before the @
+	AddressManyAts                                   // more than one @
+	AddressBadUser                                   // characters a user name cannot have
+	AddressNoServer                                  // nothing after the @
+	AddressUnclosedBracket                           // [ without ]
+	AddressAfterBracket                              // something other than :port after ]
+	AddressNoPort                                    // a : with no port after it
+	AddressNotIPv6                                   // brackets around something else
+	AddressIPv6NoBrackets                            // an IPv6 address without brackets
+	AddressBadServer                                 // characters a server name cannot have
+	AddressBadPort                                   // a port outside 1–65535
+
+	// NumAddressProblems is one more than the last AddressProblem.
+	NumAddressProblems
+)
 
 func (e *AddressError) Error() string { return ErrInvalidWebfinger.Error() + ": " + e.Reason }
 
@@ -77,7 +104,9 @@ func (e *AddressError) Error() string { return ErrInvalidWebfinger.Error() + ": 
 func (e *AddressError) Unwrap() error { return ErrInvalidWebfinger }
 
 // invalidAddress builds the error for an unusable address.
-func invalidAddress(reason string) error { return &AddressError{Reason: reason} }
+func invalidAddress(p AddressProblem, reason string) error {
+	return &AddressError{Problem: p, Reason: reason}
+}
 
 // ParseAddress checks a pump.io address such as "alice@pump.example" or
 // "alice@pump.example:8443" (an IPv6 literal goes in brackets:
@@ -88,27 +117,27 @@ func ParseAddress(s string) (Address, error) {
 	s = strings.TrimPrefix(s, "acct:")
 	switch {
 	case s == "":
-		return Address{}, invalidAddress("the address is empty; it looks like alice@pump.example")
+		return Address{}, invalidAddress(AddressEmpty, "the address is empty; it looks like alice@pump.example")
 	case strings.ContainsFunc(s, func(r rune) bool { return r <= ' ' || r == 0x7f }):
-		return Address{}, invalidAddress("the address must not contain spaces or control characters")
+		return Address{}, invalidAddress(AddressSpaces, "the address must not contain spaces or control characters")
 	case strings.Contains(s, "://") || strings.Contains(s, "/"):
-		return Address{}, invalidAddress("type your address (like alice@pump.example), not a web link")
+		return Address{}, invalidAddress(AddressWebLink, "type your address (like alice@pump.example), not a web link")
 	case !strings.Contains(s, "@"):
-		return Address{}, invalidAddress("the address needs an @ between your user name and the server, like alice@pump.example")
+		return Address{}, invalidAddress(AddressNoAt, "the address needs an @ between your user name and the server, like alice@pump.example")
 	}
 	at := strings.LastIndexByte(s, '@')
 	nick, hostport := s[:at], s[at+1:]
 	if nick == "" {
-		return Address{}, invalidAddress("the user name before the @ is missing")
+		return Address{}, invalidAddress(AddressNoUser, "the user name before the @ is missing")
 	}
 	if strings.Contains(nick, "@") {
-		return Address{}, invalidAddress("the address has more than one @")
+		return Address{}, invalidAddress(AddressManyAts, "the address has more than one @")
 	}
 	if !validNick(nick) {
-		return Address{}, invalidAddress("the user name may only contain letters, digits, dots, dashes and underscores")
+		return Address{}, invalidAddress(AddressBadUser, "the user name may only contain letters, digits, dots, dashes and underscores")
 	}
 	if hostport == "" {
-		return Address{}, invalidAddress("the server name after the @ is missing")
+		return Address{}, invalidAddress(AddressNoServer, "the server name after the @ is missing")
 	}
 	host, port, err := splitHostPort(hostport)
 	if err != nil {
@@ -136,44 +165,44 @@ func splitHostPort(hp string) (host string, port int, err error) {
 	case strings.HasPrefix(hp, "["):
 		end := strings.IndexByte(hp, ']')
 		if end < 0 {
-			return "", 0, invalidAddress("the server's IPv6 address is missing its closing ]")
+			return "", 0, invalidAddress(AddressUnclosedBracket, "the server's IPv6 address is missing its closing ]")
 		}
 		host = hp[1:end]
 		rest := hp[end+1:]
 		if rest != "" {
 			if !strings.HasPrefix(rest, ":") {
-				return "", 0, invalidAddress("after the ] only a :port may follow")
+				return "", 0, invalidAddress(AddressAfterBracket, "after the ] only a :port may follow")
 			}
 			portStr = rest[1:]
 			if portStr == "" {
-				return "", 0, invalidAddress("the port after the : is missing")
+				return "", 0, invalidAddress(AddressNoPort, "the port after the : is missing")
 			}
 		}
 		ip, perr := netip.ParseAddr(host)
 		if perr != nil || !ip.Is6() || ip.Zone() != "" {
-			return "", 0, invalidAddress("the part in brackets is not an IPv6 address")
+			return "", 0, invalidAddress(AddressNotIPv6, "the part in brackets is not an IPv6 address")
 		}
 	case strings.Count(hp, ":") > 1:
-		return "", 0, invalidAddress("an IPv6 server address must be written in brackets, like alice@[2001:db8::1]")
+		return "", 0, invalidAddress(AddressIPv6NoBrackets, "an IPv6 server address must be written in brackets, like alice@[2001:db8::1]")
 	default:
 		host = hp
 		if i := strings.IndexByte(hp, ':'); i >= 0 {
 			host, portStr = hp[:i], hp[i+1:]
 			if portStr == "" {
-				return "", 0, invalidAddress("the port after the : is missing")
+				return "", 0, invalidAddress(AddressNoPort, "the port after the : is missing")
 			}
 		}
 		if host == "" {
-			return "", 0, invalidAddress("the server name after the @ is missing")
+			return "", 0, invalidAddress(AddressNoServer, "the server name after the @ is missing")
 		}
 		if !validHostname(host) {
-			return "", 0, invalidAddress("the server name may only contain letters, digits, dots and dashes")
+			return "", 0, invalidAddress(AddressBadServer, "the server name may only contain letters, digits, dots and dashes")
 		}
 	}
 	if portStr != "" {
 		p, perr := strconv.Atoi(portStr)
 		if perr != nil || p < 1 || p > 65535 || strings.HasPrefix(portStr, "+") {
-			return "", 0, invalidAddress("the port must be a number from 1 to 65535")
+			return "", 0, invalidAddress(AddressBadPort, "the port must be a number from 1 to 65535")
 		}
 		port = p
 	}

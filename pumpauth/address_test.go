@@ -192,3 +192,45 @@ func TestDotLocalhostGetsNoPlainHTTP(t *testing.T) {
 		t.Error("WithPlainHTTP did not allow plain http")
 	}
 }
+
+// Each check of ParseAddress names itself, so an app can say it in its own
+// language; every AddressProblem is reachable.
+func TestParseAddress_Problems(t *testing.T) {
+	tests := []struct {
+		in   string
+		want AddressProblem
+	}{
+		{"", AddressEmpty},
+		{"al ice@example.org", AddressSpaces},
+		{"https://example.org/alice", AddressWebLink},
+		{"foo", AddressNoAt},
+		{"@h", AddressNoUser},
+		{"a@b@example.org", AddressManyAts},
+		{"al!ce@example.org", AddressBadUser},
+		{"u@", AddressNoServer},
+		{"alice@:80", AddressNoServer},
+		{"alice@[::1", AddressUnclosedBracket},
+		{"alice@[::1]x", AddressAfterBracket},
+		{"u@h:", AddressNoPort},
+		{"alice@[::1]:", AddressNoPort},
+		{"alice@[example.org]", AddressNotIPv6},
+		{"alice@::1", AddressIPv6NoBrackets},
+		{"alice@exa_mple.org", AddressBadServer},
+		{"u@h:65536", AddressBadPort},
+	}
+	seen := map[AddressProblem]bool{}
+	for _, tt := range tests {
+		_, err := ParseAddress(tt.in)
+		var ae *AddressError
+		if !errors.As(err, &ae) || ae.Problem != tt.want {
+			t.Errorf("ParseAddress(%q) = %v; want problem %d", tt.in, err, tt.want)
+			continue
+		}
+		seen[ae.Problem] = true
+	}
+	for p := AddressEmpty; p < NumAddressProblems; p++ {
+		if !seen[p] {
+			t.Errorf("problem %d is not tested", p)
+		}
+	}
+}
