@@ -3,8 +3,47 @@ package persist
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 )
+
+// Repair is what the store repaired when it opened, as facts; its String
+// says it in English (Store.Notice). The zero Repair is nothing repaired.
+type Repair struct {
+	File     bool     // the settings file was damaged or missing and was repaired
+	Missing  bool     // with File: it was missing (else damaged)
+	Restored int      // with File: accounts restored
+	Lost     []string // with File: the addresses that could not be restored
+	// SetAside is the name, in the settings folder, of what PrepareForFyne
+	// set aside before Fyne started; "" for nothing.
+	SetAside string
+}
+
+// fileRepair is the Repair of a settings file found in state at open.
+func fileRepair(state fileState, restored int, lost []string) Repair {
+	return Repair{File: true, Missing: state == fileMissing, Restored: restored, Lost: slices.Clone(lost)}
+}
+
+// setAsideName is the name of a file set aside, "" for none.
+func setAsideName(path string) string {
+	if path == "" {
+		return ""
+	}
+	return filepath.Base(path)
+}
+
+// String says r in plain English words; "" when nothing was repaired.
+func (r Repair) String() string {
+	notice := ""
+	if r.File {
+		state := fileDamaged
+		if r.Missing {
+			state = fileMissing
+		}
+		notice = noticeText(state, r.Restored, r.Lost)
+	}
+	return withSetAside(notice, r.SetAside)
+}
 
 // noticeText says in plain words what happened to a settings file found in
 // state at open: restored accounts came back (from the backup or from the

@@ -102,14 +102,14 @@ func (s *Store) settleFile(state fileState, live source, m merged) error {
 		if _, err := moveAside(s.path, s.now()); err != nil {
 			return fmt.Errorf("persist: moving the damaged settings file aside: %w", err)
 		}
-		s.notice = noticeText(state, len(restored), m.lost)
+		s.repair = fileRepair(state, len(restored), m.lost)
 	case state == fileValid && len(restored) > 0:
 		if _, err := moveAside(s.path, s.now()); err != nil {
 			return fmt.Errorf("persist: moving the incomplete settings file aside: %w", err)
 		}
-		s.notice = noticeText(state, len(restored), m.lost)
+		s.repair = fileRepair(state, len(restored), m.lost)
 	case len(restored) > 0 || len(m.lost) > 0: // missing or empty file
-		s.notice = noticeText(state, len(restored), m.lost)
+		s.repair = fileRepair(state, len(restored), m.lost)
 	}
 	if state == fileEmpty {
 		// Nothing to keep; "{}" spares Fyne a load error at every start.

@@ -43,7 +43,7 @@ type Store struct {
 	prefs  fyne.Preferences
 	path   string // the preferences file; "" for in-memory preferences
 	now    func() time.Time
-	notice string
+	repair Repair // what was repaired at open; its String is the notice
 	// setAside is what PrepareForFyne set aside before Fyne started ("": nothing).
 	setAside string
 	rev      int64
@@ -96,7 +96,7 @@ func newStoreAt(prefs fyne.Preferences, path string, now func() time.Time, opts 
 	if err := s.open(); err != nil {
 		return nil, err
 	}
-	s.notice = withSetAside(s.notice, s.setAside)
+	s.repair.SetAside = setAsideName(s.setAside)
 	return s, nil
 }
 
@@ -239,7 +239,17 @@ func (s *Store) asSource() source {
 func (s *Store) Notice() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.notice
+	return s.repair.String()
+}
+
+// Repair is what Notice says, as facts: for an app that says it in the
+// person's language.
+func (s *Store) Repair() Repair {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r := s.repair
+	r.Lost = slices.Clone(r.Lost)
+	return r
 }
 
 // Accounts returns every stored account, sorted by address.
