@@ -36,7 +36,7 @@ func TestMain(m *testing.M) {
 func runApp(t *testing.T, args ...string) (stdout, stderr string, status int) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], args...)
-	// A well-formed locale: Fyne logs a warning at start-up for LANG=C.
+	// English, whatever the language of the computer running the tests.
 	cmd.Env = append(os.Environ(), runMainEnv+"=1", "LC_ALL=en_US.UTF-8", "LANG=en_US.UTF-8")
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
@@ -268,5 +268,34 @@ func checkEnvOutput(t *testing.T, stdout string, acct persist.Account) {
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("env lines\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// LANG=C.UTF-8, Debian's default where no language is set, means English
+// without a word on stderr: Fyne's lang package would otherwise log
+// "Error parsing user locale C" before main runs (see gui/localeenv).
+func TestStart_CLocaleIsQuiet(t *testing.T) {
+	t.Setenv("HOME", t.TempDir())
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	for _, locale := range []string{"C.UTF-8", "C", "POSIX.utf8"} {
+		t.Run(locale, func(t *testing.T) {
+			cmd := exec.Command(os.Args[0], "-export", "nobody@pump.example")
+			var env []string
+			for _, kv := range os.Environ() {
+				if name, _, _ := strings.Cut(kv, "="); name != "LC_ALL" && name != "LC_MESSAGES" && name != "LANG" && name != "LANGUAGE" {
+					env = append(env, kv)
+				}
+			}
+			cmd.Env = append(env, runMainEnv+"=1", "LANG="+locale)
+			var errOut bytes.Buffer
+			cmd.Stderr = &errOut
+			_ = cmd.Run() // the account is not saved: exit status 1, one line on stderr
+			if strings.Contains(errOut.String(), "Fyne error") || strings.Contains(errOut.String(), "locale") {
+				t.Errorf("LANG=%s: the start logged:\n%s", locale, errOut.String())
+			}
+			if !strings.Contains(errOut.String(), "nobody@pump.example") {
+				t.Errorf("LANG=%s: the export did not run: %q", locale, errOut.String())
+			}
+		})
 	}
 }

@@ -10,9 +10,9 @@ import (
 // goroutines as well as from the UI goroutine, so it must be safe for
 // concurrent use.
 type AccountStore interface {
-	// Notice is a plain-words message when the settings file was damaged
-	// and recovered, "" otherwise.
-	Notice() string
+	// Repair is what was repaired when the settings file was damaged or
+	// missing (repairText says it); the zero Repair when nothing was.
+	Repair() persist.Repair
 	// Accounts are all stored accounts, sorted by address.
 	Accounts() []Account
 	Account(address pumpauth.Address) (Account, bool)

@@ -9,12 +9,15 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/pumpconnect/pumpconnect/persist"
 	"github.com/pumpconnect/pumpconnect/pumpauth"
 )
 
 func TestNoticeShownOnce(t *testing.T) {
 	st := newStore(t)
-	st.notice = "Your settings file was damaged; Pump Connect kept what it could."
+	st.repair = persist.Repair{File: true, Restored: 2, Lost: []string{"bob@pump.example"}}
+	want := "Pump Connect's settings file was damaged. Your 2 accounts were restored. " +
+		"1 account could not be restored: please connect bob@pump.example again."
 	h := newHarness(t, st, Options{})
 	h.u.Start()
 	top := h.w.Canvas().Overlays().Top()
@@ -23,7 +26,7 @@ func TestNoticeShownOnce(t *testing.T) {
 	}
 	found := false
 	for _, o := range test.LaidOutObjects(top) {
-		if l, ok := o.(*widget.Label); ok && l.Text == st.notice {
+		if l, ok := o.(*widget.Label); ok && l.Text == want {
 			found = true
 		}
 	}

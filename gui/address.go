@@ -3,6 +3,7 @@ package gui
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/pumpconnect/pumpconnect/pumpauth"
@@ -37,21 +38,21 @@ type addressScreen struct {
 
 func newAddressScreen(escape func(), act addressActions) *addressScreen {
 	s := &addressScreen{act: act, escape: escape}
-	s.title = newTitle("Connect your pump.io account")
-	s.label = &widget.Label{Text: "Your pump.io address", TextStyle: fyne.TextStyle{Bold: true}}
+	s.title = newTitle(lang.L("Connect your pump.io account"))
+	s.label = &widget.Label{Text: lang.L("Your pump.io address"), TextStyle: fyne.TextStyle{Bold: true}}
 	s.entry = newKeyEntry("alice@pump.example", escape)
 	s.entry.OnSubmitted = func(string) { s.onConnect() }
 	s.entry.OnChanged = s.onChanged
-	s.hint = newText("It's your user name and your server, as in alice@pump.example — you'll find it on your profile page. Press Enter, then approve in your browser.")
+	s.hint = newText(lang.L("It's your user name and your server, as in alice@pump.example — you'll find it on your profile page. Press Enter, then approve in your browser."))
 	s.problem = newText("")
 	s.problem.Importance = widget.DangerImportance
 	s.problem.Hide()
-	s.plainHTTP = newKeyCheck("Allow plain HTTP (not secure)", s.onConnect, escape)
-	s.plainWarning = newText("Only for a server you run yourself on a network you trust: without HTTPS, others on the way can read everything.")
+	s.plainHTTP = newKeyCheck(lang.L("Allow plain HTTP (not secure)"), s.onConnect, escape)
+	s.plainWarning = newText(lang.L("Only for a server you run yourself on a network you trust: without HTTPS, others on the way can read everything."))
 	s.plainWarning.Importance = widget.WarningImportance
-	s.advanced = newDisclosure("Advanced", container.NewVBox(s.plainHTTP, s.plainWarning), escape)
-	s.connect = newKeyButton("Connect", widget.HighImportance, s.onConnect, escape)
-	s.savedTitle = &widget.Label{Text: "Saved on this computer", TextStyle: fyne.TextStyle{Bold: true}}
+	s.advanced = newDisclosure(lang.L("Advanced"), container.NewVBox(s.plainHTTP, s.plainWarning), escape)
+	s.connect = newKeyButton(lang.L("Connect"), widget.HighImportance, s.onConnect, escape)
+	s.savedTitle = &widget.Label{Text: lang.L("Saved on this computer"), TextStyle: fyne.TextStyle{Bold: true}}
 	s.saved = container.NewVBox()
 	// The saved accounts scroll on their own below the field, so the field,
 	// Connect and the first accounts show at any window size.
@@ -84,8 +85,8 @@ func (s *addressScreen) listSaved(accounts []Account) {
 	s.saved.RemoveAll()
 	for _, acct := range accounts {
 		label := &widget.Label{Text: accountName(acct), Truncation: fyne.TextTruncateEllipsis}
-		open := newKeyButton("Open", widget.LowImportance, func() { s.act.open(acct) }, s.escape)
-		forget := newKeyButton("Forget", widget.LowImportance, func() { s.act.forget(acct) }, s.escape)
+		open := newKeyButton(lang.L("Open"), widget.LowImportance, func() { s.act.open(acct) }, s.escape)
+		forget := newKeyButton(lang.L("Forget"), widget.LowImportance, func() { s.act.forget(acct) }, s.escape)
 		s.saved.Add(border(nil, nil, nil, container.NewHBox(open, forget), label))
 	}
 	if len(accounts) == 0 {

@@ -2,6 +2,7 @@ package gui
 
 import (
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/pumpconnect/pumpconnect/pumpauth"
@@ -36,19 +37,19 @@ type codeScreen struct {
 
 func newCodeScreen(escape func(), act codeActions) *codeScreen {
 	s := &codeScreen{act: act}
-	s.title = newTitle("Enter the code from your browser")
-	s.text = newText("Open this link in a browser, log in if asked and press Authorize. Then copy the code the page shows and paste it below.")
+	s.title = newTitle(lang.L("Enter the code from your browser"))
+	s.text = newText(lang.L("Open this link in a browser, log in if asked and press Authorize. Then copy the code the page shows and paste it below."))
 	s.link = &widget.Label{Wrapping: fyne.TextWrapBreak} // not Selectable, as on the approve screen
-	s.copyLink = newKeyButton(copyLinkText, widget.MediumImportance, s.onCopyLink, escape)
-	s.openLink = newKeyButton("Open in browser", widget.MediumImportance, func() { act.open(s.link.Text) }, escape)
-	s.label = &widget.Label{Text: "Code", TextStyle: fyne.TextStyle{Bold: true}}
-	s.entry = newKeyEntry("Paste the code here", escape)
+	s.copyLink = newKeyButton(copyLinkText(), widget.MediumImportance, s.onCopyLink, escape)
+	s.openLink = newKeyButton(lang.L("Open in browser"), widget.MediumImportance, func() { act.open(s.link.Text) }, escape)
+	s.label = &widget.Label{Text: lang.L("Code"), TextStyle: fyne.TextStyle{Bold: true}}
+	s.entry = newKeyEntry(lang.L("Paste the code here"), escape)
 	s.entry.OnSubmitted = func(string) { s.onSubmit() }
 	s.problem = newText("")
 	s.problem.Importance = widget.DangerImportance
 	s.problem.Hide()
-	s.submit = newKeyButton("Continue", widget.HighImportance, s.onSubmit, escape)
-	s.cancel = newKeyButton("Cancel", widget.MediumImportance, act.cancel, escape)
+	s.submit = newKeyButton(lang.L("Continue"), widget.HighImportance, s.onSubmit, escape)
+	s.cancel = newKeyButton(lang.L("Cancel"), widget.MediumImportance, act.cancel, escape)
 	// A problem takes the place of the instructions (it says what to do),
 	// and the buttons sit below the scrolling text: both show at any size.
 	s.content = page(s.title,
@@ -61,10 +62,10 @@ func newCodeScreen(escape func(), act codeActions) *codeScreen {
 func (s *codeScreen) show(addr pumpauth.Address) view {
 	s.host, s.codes = addr.HostPort(), nil
 	s.setLink("")
-	s.link.SetText("Asking " + s.host + " for a link…")
+	s.link.SetText(lang.L("Asking {{.Server}} for a link…", args{"Server": s.host}))
 	s.entry.SetText("")
 	s.setProblem("")
-	s.copyLink.SetText(copyLinkText)
+	s.copyLink.SetText(copyLinkText())
 	return view{name: screenCode, content: s.content, focus: s.entry, onEnter: s.onSubmit, onEscape: s.act.cancel}
 }
 
@@ -117,13 +118,13 @@ func (s *codeScreen) onSubmit() {
 	s.setProblem("")
 	s.entry.Disable()
 	s.submit.Disable()
-	s.copyLink.SetText(copyLinkText)
-	s.link.SetText("Checking the code with " + s.host + "…")
+	s.copyLink.SetText(copyLinkText())
+	s.link.SetText(lang.L("Checking the code with {{.Server}}…", args{"Server": s.host}))
 	s.copyLink.Disable()
 	s.openLink.Disable()
 }
 
 func (s *codeScreen) onCopyLink() {
 	s.act.copy(s.link.Text)
-	s.copyLink.SetText(linkCopiedText)
+	s.copyLink.SetText(linkCopiedText())
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 
+	"fyne.io/fyne/v2/lang"
+
 	"github.com/pumpconnect/pumpconnect/pumpauth"
 )
 
@@ -23,7 +25,8 @@ func (c *controller) connectSaved(addr pumpauth.Address) { c.startConnect(addr, 
 func (c *controller) startConnect(addr pumpauth.Address, plainChosen bool) {
 	a := c.begin(addr, func() { c.startConnect(addr, plainChosen) })
 	a.plainChosen = plainChosen
-	c.view.showProgress("Connecting to "+addr.HostPort(), "Contacting "+addr.HostPort()+"…")
+	a2 := args{"Server": addr.HostPort()}
+	c.view.showProgress(lang.L("Connecting to {{.Server}}", a2), lang.L("Contacting {{.Server}}…", a2))
 	go c.runConnect(a)
 }
 
@@ -44,7 +47,7 @@ func (c *controller) runConnect(a *attempt) {
 	}
 	c.post(a, func() {
 		c.view.raise()
-		c.view.showProgress("Approved", "Finishing…")
+		c.view.showProgress(lang.L("Approved"), lang.L("Finishing…"))
 	})
 	c.complete(a, tok)
 }
@@ -94,7 +97,7 @@ func (c *controller) registered(a *attempt, fresh bool) error {
 // (its database was reset): forget the registration, register anew. Nothing
 // the person made is lost, and the screen says nothing of the kind.
 func (c *controller) registerAgain(a *attempt) error {
-	c.post(a, func() { c.view.setProgressText(settingUpAgain) })
+	c.post(a, func() { c.view.setProgressText(settingUpAgain()) })
 	if err := c.store.ClearClient(a.addr); err != nil {
 		return storeError(err)
 	}
@@ -103,7 +106,7 @@ func (c *controller) registerAgain(a *attempt) error {
 
 // settingUpAgain is what the progress screen says while the app registers
 // again on a server that no longer knows it.
-const settingUpAgain = "Setting up Pump Connect on the server again…"
+func settingUpAgain() string { return lang.L("Setting up Pump Connect on the server again…") }
 
 // authorizeInBrowser opens the authorize page and waits for the loopback callback.
 func (c *controller) authorizeInBrowser(a *attempt) (pumpauth.Token, error) {
@@ -115,7 +118,7 @@ func (c *controller) authorizeInBrowser(a *attempt) (pumpauth.Token, error) {
 				c.post(a, c.view.browserFailed)
 			}
 		}()
-	}, func() { c.post(a, func() { c.view.showProgress("Approved", "Finishing…") }) })
+	}, func() { c.post(a, func() { c.view.showProgress(lang.L("Approved"), lang.L("Finishing…")) }) })
 }
 
 // complete asks who the token belongs to, saves it and shows Connected.
@@ -154,15 +157,15 @@ func (c *controller) fail(a *attempt, err error) {
 		c.view.showAddress(a.addr.String(), plain, "")
 	}
 	pr := problem{
-		title:   "Pump Connect couldn't connect to " + a.addr.HostPort(),
+		title:   lang.L("Pump Connect couldn't connect to {{.Server}}", args{"Server": a.addr.HostPort()}),
 		text:    explainFor(a.addr, err),
 		err:     err,
-		primary: "Retry", onPrimary: a.retry,
-		secondary: "Change address", onSecondary: change,
+		primary: lang.L("Retry"), onPrimary: a.retry,
+		secondary: lang.L("Change address"), onSecondary: change,
 		onEscape: change, // Escape goes back, never retries
 	}
 	if needsNewAddress(err) {
-		pr.primary, pr.onPrimary, pr.secondary, pr.onSecondary = "Change address", change, "Retry", a.retry
+		pr.primary, pr.onPrimary, pr.secondary, pr.onSecondary = lang.L("Change address"), change, lang.L("Retry"), a.retry
 	}
 	c.post(a, func() { c.view.showProblem(pr) })
 }
@@ -205,14 +208,14 @@ func (c *controller) runCode(a *attempt) {
 		})
 		switch {
 		case err == nil:
-			c.post(a, func() { c.view.showProgress("Approved", "Finishing…") })
+			c.post(a, func() { c.view.showProgress(lang.L("Approved"), lang.L("Finishing…")) })
 			c.complete(a, tok)
 			return
 		case a.done():
 			return
 		case errors.Is(err, pumpauth.ErrVerifierRejected):
 			// The request token may be spent: ask for a new link, and say why.
-			refused = codeRefused
+			refused = codeRefused()
 		case errors.Is(err, pumpauth.ErrNoVerifier):
 			refused = Explain(err)
 		case errors.Is(err, pumpauth.ErrClientRejected) && !reregistered:

@@ -86,7 +86,7 @@ func TestConnect_ApproveScreen(t *testing.T) {
 	if got := h.app.Clipboard().Content(); got != link {
 		t.Errorf("clipboard %q", got)
 	}
-	if a.copyLink.Text != linkCopiedText {
+	if a.copyLink.Text != linkCopiedText() {
 		t.Error("no feedback after Copy link")
 	}
 	// The person approves a little later, in a browser the app did not drive.
@@ -318,7 +318,7 @@ func TestVerifierFallback(t *testing.T) {
 	if !c.entry.Disabled() {
 		t.Error("entry not disabled while the code is checked")
 	}
-	h.eventually("the refusal", func() bool { return c.problem.Visible() && c.problem.Text == codeRefused })
+	h.eventually("the refusal", func() bool { return c.problem.Visible() && c.problem.Text == codeRefused() })
 	h.eventually("a new link", func() bool { return strings.HasPrefix(c.link.Text, s.URL) && c.link.Text != link })
 	link = c.link.Text
 	if c.entry.Text != "" || c.entry.Disabled() {

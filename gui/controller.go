@@ -5,6 +5,7 @@ import (
 	"image"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
 
 	"github.com/pumpconnect/pumpconnect/pumpauth"
 )
@@ -202,11 +203,11 @@ func (c *controller) forget(addr pumpauth.Address) {
 	if err := c.store.Forget(addr); err != nil {
 		c.abort()
 		c.view.showProblem(problem{
-			title:       "Pump Connect couldn't forget this account",
+			title:       lang.L("Pump Connect couldn't forget this account"),
 			err:         storeError(err),
-			primary:     "Retry",
+			primary:     lang.L("Retry"),
 			onPrimary:   func() { c.forget(addr) },
-			secondary:   "Back",
+			secondary:   lang.L("Back"),
 			onSecondary: c.anotherAccount,
 		})
 		return
@@ -219,4 +220,3 @@ func (c *controller) forget(addr pumpauth.Address) {
 	}
 	c.view.showAddress("", false, "")
 }
-

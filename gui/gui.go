@@ -25,6 +25,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -183,8 +184,8 @@ func New(a fyne.App, w fyne.Window, store AccountStore, opts Options) *UI {
 	u.switcher = newSwitcherScreen(esc, switcherActions{
 		open: func(acct Account) {
 			if msg := ctl.openSaved(acct); msg != "" {
-				u.showProblem(problem{title: "Pump Connect couldn't open this account", text: msg,
-					primary: "Back", onPrimary: ctl.showAccounts})
+				u.showProblem(problem{title: lang.L("Pump Connect couldn't open this account"), text: msg,
+					primary: lang.L("Back"), onPrimary: ctl.showAccounts})
 			}
 		},
 		forget:  func(acct Account) { u.confirmForget(acct.Addr()) },
@@ -213,7 +214,7 @@ func New(a fyne.App, w fyne.Window, store AccountStore, opts Options) *UI {
 // account is stored) and the damaged-settings notice, if any.
 func (u *UI) Start() {
 	u.ctl.start()
-	if n := u.store.Notice(); n != "" {
+	if n := repairText(u.store.Repair()); n != "" {
 		u.showNotice(n)
 	}
 }
@@ -327,14 +328,13 @@ func (u *UI) showProblem(p problem) { u.show(u.problem.show(p, u.secrets()...)) 
 // confirmForget asks before forgetting addr, saying plainly what it does
 // and what it cannot do. UI goroutine.
 func (u *UI) confirmForget(addr pumpauth.Address) {
-	msg := "This computer will forget the keys that let Pump Connect use " + addr.String() +
-		". Your account, your notes and your followers stay on " + addr.HostPort() + " as they are.\n\n" +
-		"The server keeps the permission you gave: pump.io offers no way for an app to give it back, and no page where you could remove Pump Connect yourself. " +
-		"If you think someone copied these keys, ask the people who run " + addr.HostPort() + " to remove them.\n\n" +
-		"To use the account here again, you'll connect and approve once more."
-	keep := newKeyButton("Keep", widget.MediumImportance, nil, nil)
-	forget := newKeyButton("Forget", widget.DangerImportance, func() { u.ctl.forget(addr) }, nil)
-	u.confirm = u.keyDialog("Forget "+addr.String()+"?", newText(msg), keep, forget)
+	a := args{"Account": addr.String(), "Server": addr.HostPort()}
+	msg := lang.L("This computer will forget the keys that let Pump Connect use {{.Account}}. Your account, your notes and your followers stay on {{.Server}} as they are.", a) + "\n\n" +
+		lang.L("The server keeps the permission you gave: pump.io offers no way for an app to give it back, and no page where you could remove Pump Connect yourself. If you think someone copied these keys, ask the people who run {{.Server}} to remove them.", a) + "\n\n" +
+		lang.L("To use the account here again, you'll connect and approve once more.")
+	keep := newKeyButton(lang.L("Keep"), widget.MediumImportance, nil, nil)
+	forget := newKeyButton(lang.L("Forget"), widget.DangerImportance, func() { u.ctl.forget(addr) }, nil)
+	u.confirm = u.keyDialog(lang.L("Forget {{.Account}}?", a), newText(msg), keep, forget)
 }
 
 // page lays out a screen: title, then the parts, scrolling if they ever

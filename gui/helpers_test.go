@@ -23,9 +23,9 @@ import (
 type recordingStore struct {
 	*persist.Store
 	mu       sync.Mutex
-	notice   string   // a Notice to show instead of the store's own
-	calls    []string // "SaveRegistration alice@…", "open", …
-	failWith error    // returned by every write when set
+	repair   persist.Repair // a Repair to show instead of the store's own
+	calls    []string       // "SaveRegistration alice@…", "open", …
+	failWith error          // returned by every write when set
 }
 
 func newStore(t *testing.T) *recordingStore {
@@ -49,13 +49,13 @@ func (r *recordingStore) write(call string, addr pumpauth.Address, do func() err
 	return do()
 }
 
-func (r *recordingStore) Notice() string {
+func (r *recordingStore) Repair() persist.Repair {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.notice != "" {
-		return r.notice
+	if r.repair.File || r.repair.SetAside != "" {
+		return r.repair
 	}
-	return r.Store.Notice()
+	return r.Store.Repair()
 }
 
 func (r *recordingStore) SetCurrent(a pumpauth.Address) error {

@@ -1,12 +1,12 @@
 package gui
 
 import (
-	"fmt"
 	"image"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -28,12 +28,6 @@ type homeActions struct {
 	scripts  func(pumpauth.Address)
 }
 
-// Audience choices, as the post box says them.
-const (
-	audiencePublic    = "Everyone (public)"
-	audienceFollowers = "Only people who follow you"
-)
-
 // homeScreen is the account home: who is connected, a box to post a
 // note, and the inbox. It shows what the controller gives it; the inbox's
 // rows are plain text (inbox.go).
@@ -44,12 +38,14 @@ type homeScreen struct {
 	counts  *widget.Label
 	switchB *keyButton
 
-	note       *noteEntry
-	audience   *widget.RadioGroup
-	postButton *keyButton
-	postStatus *widget.Label
-	openPosted *keyButton
-	posted     string // the web page of the note just posted
+	note     *noteEntry
+	audience *widget.RadioGroup
+	// The audience choices, as the post box says them.
+	audiencePublic, audienceFollowers string
+	postButton                        *keyButton
+	postStatus                        *widget.Label
+	openPosted                        *keyButton
+	posted                            string // the web page of the note just posted
 
 	inbox  *inboxView
 	escape func() // for the buttons of the inbox's rows
@@ -70,17 +66,18 @@ func newHomeScreen(escape func(), act homeActions) *homeScreen {
 	s.who = newText("")
 	s.who.TextStyle = fyne.TextStyle{Bold: true}
 	s.counts = newText("")
-	s.switchB = newKeyButton("Accounts", widget.MediumImportance, act.accounts, escape)
+	s.switchB = newKeyButton(lang.L("Accounts"), widget.MediumImportance, act.accounts, escape)
 	s.switchB.Icon = theme.AccountIcon()
 
 	s.note = newNoteEntry(s.onPost, escape)
-	s.audience = widget.NewRadioGroup([]string{audiencePublic, audienceFollowers}, nil)
+	s.audiencePublic, s.audienceFollowers = lang.L("Everyone (public)"), lang.L("Only people who follow you")
+	s.audience = widget.NewRadioGroup([]string{s.audiencePublic, s.audienceFollowers}, nil)
 	s.audience.Required = true
-	s.audience.SetSelected(audiencePublic)
-	s.postButton = newKeyButton("Post", widget.HighImportance, s.onPost, escape)
+	s.audience.SetSelected(s.audiencePublic)
+	s.postButton = newKeyButton(lang.L("Post"), widget.HighImportance, s.onPost, escape)
 	s.postStatus = newText("")
 	s.postStatus.Hide()
-	s.openPosted = newKeyButton("Open it in your browser", widget.LowImportance, func() {
+	s.openPosted = newKeyButton(lang.L("Open it in your browser"), widget.LowImportance, func() {
 		if s.posted != "" {
 			act.open(s.posted)
 		}
@@ -90,14 +87,14 @@ func newHomeScreen(escape func(), act homeActions) *homeScreen {
 	s.inbox = newInboxView(escape, act.refresh, act.older)
 	s.escape = escape
 
-	s.another = newKeyButton("Add another account", widget.MediumImportance, act.another, escape)
-	s.forget = newKeyButton("Forget this account", widget.MediumImportance, func() { act.forget(s.addr) }, escape)
-	s.scripts = newKeyButton("Use in scripts…", widget.MediumImportance, func() { act.scripts(s.addr) }, escape)
+	s.another = newKeyButton(lang.L("Add another account"), widget.MediumImportance, act.another, escape)
+	s.forget = newKeyButton(lang.L("Forget this account"), widget.MediumImportance, func() { act.forget(s.addr) }, escape)
+	s.scripts = newKeyButton(lang.L("Use in scripts…"), widget.MediumImportance, func() { act.scripts(s.addr) }, escape)
 
 	profile := border(nil, nil, container.NewPadded(s.avatar), container.NewCenter(s.switchB),
 		container.NewVBox(s.who, s.counts))
 	postBox := container.NewVBox(
-		&widget.Label{Text: "Post a note", TextStyle: fyne.TextStyle{Bold: true}},
+		&widget.Label{Text: lang.L("Post a note"), TextStyle: fyne.TextStyle{Bold: true}},
 		s.note,
 		border(nil, nil, nil, container.NewVBox(s.postButton), s.audience),
 		border(nil, nil, nil, s.openPosted, s.postStatus),
@@ -118,18 +115,15 @@ func newHomeScreen(escape func(), act homeActions) *homeScreen {
 // with the address alone. The name is the server's text, cleaned.
 func connectedAs(addr pumpauth.Address, p pumpauth.Profile) string {
 	if name := pumpauth.CleanDisplayName(p.DisplayName); name != "" {
-		return fmt.Sprintf("Connected as %s (%s)", name, addr)
+		return lang.L("Connected as {{.Name}} ({{.Account}})", args{"Name": name, "Account": addr.String()})
 	}
-	return "Connected as " + addr.String()
+	return lang.L("Connected as {{.Account}}", args{"Account": addr.String()})
 }
 
 // followCounts is "3 followers · 1 following".
 func followCounts(p pumpauth.Profile) string {
-	followers := fmt.Sprintf("%d followers", p.Followers)
-	if p.Followers == 1 {
-		followers = "1 follower"
-	}
-	return fmt.Sprintf("%s · %d following", followers, p.Following)
+	return lang.N("{{.Count}} followers", p.Followers, args{"Count": p.Followers}) + " · " +
+		lang.N("{{.Count}} following", p.Following, args{"Count": p.Following})
 }
 
 // show fills the home for a newly connected account: the placeholder
@@ -142,7 +136,7 @@ func (s *homeScreen) show(addr pumpauth.Address, prof pumpauth.Profile) view {
 	s.avatar.Resource = theme.AccountIcon()
 	s.avatar.Refresh()
 	s.note.SetText("")
-	s.audience.SetSelected(audiencePublic)
+	s.audience.SetSelected(s.audiencePublic)
 	s.setPosting(false)
 	s.postStatus.Hide()
 	s.openPosted.Hide()
@@ -170,11 +164,11 @@ func (s *homeScreen) onPost() {
 	}
 	text := s.note.Text
 	if cleanNote(text) == "" {
-		s.setPostStatus("Write something first.", widget.WarningImportance)
+		s.setPostStatus(lang.L("Write something first."), widget.WarningImportance)
 		return
 	}
 	audience := pumpauth.Public
-	if s.audience.Selected == audienceFollowers {
+	if s.audience.Selected == s.audienceFollowers {
 		audience = pumpauth.FollowersOnly
 	}
 	s.act.post(text, audience)
@@ -185,7 +179,7 @@ func (s *homeScreen) setPosting(on bool) {
 	if on {
 		s.postButton.Disable()
 		s.note.Disable()
-		s.setPostStatus("Posting…", widget.MediumImportance)
+		s.setPostStatus(lang.L("Posting…"), widget.MediumImportance)
 		s.openPosted.Hide()
 		return
 	}
@@ -204,9 +198,9 @@ func (s *homeScreen) setPostStatus(text string, imp widget.Importance) {
 func (s *homeScreen) notePosted(act pumpauth.Activity, audience pumpauth.Audience) {
 	s.setPosting(false)
 	s.note.SetText("")
-	msg := "Posted for everyone."
+	msg := lang.L("Posted for everyone.")
 	if audience == pumpauth.FollowersOnly {
-		msg = "Posted for the people who follow you."
+		msg = lang.L("Posted for the people who follow you.")
 	}
 	s.setPostStatus(msg, widget.SuccessImportance)
 	s.posted = webLink(act.URL)

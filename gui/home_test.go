@@ -183,7 +183,7 @@ func TestHome_PostNote(t *testing.T) {
 	if s.Requests(pumptest.Feed) != 0 {
 		t.Fatal("Enter posted the note")
 	}
-	home.audience.SetSelected(audienceFollowers)
+	home.audience.SetSelected(home.audienceFollowers)
 	home.note.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyReturn, Modifier: fyne.KeyModifierControl})
 	h.eventually("the note to be posted", func() bool { return home.openPosted.Visible() })
 

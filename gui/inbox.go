@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -38,13 +39,13 @@ type inboxView struct {
 
 func newInboxView(escape, refresh, older func()) *inboxView {
 	v := &inboxView{}
-	v.title = &widget.Label{Text: "Your inbox", TextStyle: fyne.TextStyle{Bold: true}}
-	v.refresh = newKeyButton("Refresh", widget.LowImportance, refresh, escape)
+	v.title = &widget.Label{Text: lang.L("Your inbox"), TextStyle: fyne.TextStyle{Bold: true}}
+	v.refresh = newKeyButton(lang.L("Refresh"), widget.LowImportance, refresh, escape)
 	v.state = newText("")
-	v.retry = newKeyButton("Retry", widget.MediumImportance, refresh, escape)
+	v.retry = newKeyButton(lang.L("Retry"), widget.MediumImportance, refresh, escape)
 	v.retry.Hide()
 	v.rows = container.NewVBox()
-	v.older = newKeyButton("Load older", widget.MediumImportance, older, escape)
+	v.older = newKeyButton(lang.L("Load older"), widget.MediumImportance, older, escape)
 	v.older.Hide()
 	v.content = container.NewVBox(
 		border(nil, nil, nil, v.refresh, v.title),
@@ -68,10 +69,10 @@ func (v *inboxView) loading(older bool) {
 	v.refresh.Disable()
 	v.older.Disable()
 	if older {
-		v.older.SetText("Loading older…")
+		v.older.SetText(lang.L("Loading older…"))
 		return
 	}
-	v.setState("Loading your inbox…", widget.MediumImportance)
+	v.setState(lang.L("Loading your inbox…"), widget.MediumImportance)
 }
 
 // show puts the activities of a page below the rows (older) or in place
@@ -92,11 +93,11 @@ func (v *inboxView) show(items []pumpauth.Activity, older bool, next string) {
 	v.ready()
 	switch {
 	case v.count == 0:
-		v.setState("Your inbox is empty. When the people you follow post, their notes show here.", widget.MediumImportance)
+		v.setState(lang.L("Your inbox is empty. When the people you follow post, their notes show here."), widget.MediumImportance)
 	default:
 		v.setState("", widget.MediumImportance)
 	}
-	v.older.SetText("Load older")
+	v.older.SetText(lang.L("Load older"))
 	v.older.Enable()
 	// pump.io names an older page after every full one: an empty page is the end.
 	if v.next != "" && len(items) > 0 && v.count < maxInboxRows {
@@ -111,7 +112,7 @@ func (v *inboxView) show(items []pumpauth.Activity, older bool, next string) {
 // shown stay.
 func (v *inboxView) failed(msg string, older bool) {
 	v.ready()
-	v.older.SetText("Load older")
+	v.older.SetText(lang.L("Load older"))
 	if older {
 		v.older.Enable()
 	}
@@ -157,57 +158,63 @@ func activityRow(act pumpauth.Activity, link string, open func(string), escape f
 		parts = append(parts, newText(text))
 	}
 	if link != "" && open != nil {
-		parts = append(parts, container.NewHBox(newKeyButton("Open in browser", widget.LowImportance, func() { open(link) }, escape)))
+		parts = append(parts, container.NewHBox(newKeyButton(lang.L("Open in browser"), widget.LowImportance, func() { open(link) }, escape)))
 	}
 	parts = append(parts, widget.NewSeparator())
 	return container.NewVBox(parts...)
 }
 
-// headline is "Bob Builder posted a note": who, and what they did.
+// headline is "Bob Builder posted a note": who, and what they did, as
+// one sentence, so each language puts the words in its own order.
 func headline(act pumpauth.Activity) string {
 	who := pumpauth.CleanDisplayName(act.ActorName)
 	if who == "" {
-		who = "Someone"
+		who = lang.L("Someone")
 	}
-	return who + " " + verbPhrase(act.Verb, act.ObjectType)
+	return verbPhrase(who, act.Verb, act.ObjectType)
 }
 
-// verbPhrase says an activity's verb (AS1, or AS2's type in lower case)
-// and object in words.
-func verbPhrase(verb, objectType string) string {
-	object := "something"
+// verbPhrase says who did an activity's verb (AS1, or AS2's type in lower
+// case) to its object, in words.
+func verbPhrase(who, verb, objectType string) string {
+	if verb == "follow" && objectType == "person" {
+		return lang.L("{{.Who}} followed someone", args{"Who": who})
+	}
+	var object string
 	switch objectType {
 	case "note":
-		object = "a note"
+		object = lang.L("a note")
 	case "comment":
-		object = "a comment"
+		object = lang.L("a comment")
 	case "image":
-		object = "a picture"
+		object = lang.L("a picture")
 	case "person":
-		object = "someone"
+		object = lang.L("someone")
 	default:
+		object = lang.L("something")
 		if plainWord(objectType) {
-			object = "a " + objectType
+			object = lang.L("a {{.Type}}", args{"Type": objectType})
 		}
 	}
+	a := args{"Who": who, "Object": object, "Verb": verb}
 	switch verb {
 	case "post", "create":
-		return "posted " + object
+		return lang.L("{{.Who}} posted {{.Object}}", a)
 	case "share", "announce":
-		return "shared " + object
+		return lang.L("{{.Who}} shared {{.Object}}", a)
 	case "favorite", "like":
-		return "liked " + object
+		return lang.L("{{.Who}} liked {{.Object}}", a)
 	case "follow":
-		return "followed " + object
+		return lang.L("{{.Who}} followed {{.Object}}", a)
 	case "update":
-		return "updated " + object
+		return lang.L("{{.Who}} updated {{.Object}}", a)
 	case "delete":
-		return "deleted " + object
+		return lang.L("{{.Who}} deleted {{.Object}}", a)
 	default:
 		if plainWord(verb) {
-			return verb + " " + object
+			return lang.L("{{.Who}} {{.Verb}} {{.Object}}", a)
 		}
-		return "did something with " + object
+		return lang.L("{{.Who}} did something with {{.Object}}", a)
 	}
 }
 
@@ -236,10 +243,21 @@ func published(t time.Time) string {
 	if y, m, d := now.Date(); t.Year() == y && t.Month() == m && t.Day() == d {
 		return t.Format("15:04")
 	}
+	when := args{"Day": t.Day(), "Month": monthName(t.Month()), "Time": t.Format("15:04"), "Year": t.Year()}
 	if t.Year() == now.Year() {
-		return t.Format("2 Jan 15:04")
+		return lang.L("{{.Day}} {{.Month}} {{.Time}}", when)
 	}
-	return t.Format("2 Jan 2006")
+	return lang.L("{{.Day}} {{.Month}} {{.Year}}", when)
+}
+
+// monthName is m's short name.
+func monthName(m time.Month) string {
+	names := [...]string{lang.L("Jan"), lang.L("Feb"), lang.L("Mar"), lang.L("Apr"), lang.L("May"), lang.L("Jun"),
+		lang.L("Jul"), lang.L("Aug"), lang.L("Sep"), lang.L("Oct"), lang.L("Nov"), lang.L("Dec")}
+	if m < time.January || m > time.December {
+		return ""
+	}
+	return names[m-1]
 }
 
 // webLink is link when the browser may open it (an http or https page),

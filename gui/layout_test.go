@@ -60,7 +60,7 @@ func TestLayout_EveryScreenFitsTheSmallestWindow(t *testing.T) {
 		}},
 		{"code-refused", 1, func(u *UI) {
 			u.showCode(asked)
-			u.codeReady(link, codeRefused, make(chan string, 1))
+			u.codeReady(link, codeRefused(), make(chan string, 1))
 		}, func(u *UI) []fyne.CanvasObject {
 			c := u.code
 			return []fyne.CanvasObject{c.problem, c.link, c.copyLink, c.openLink, c.entry, c.submit, c.cancel}

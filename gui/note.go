@@ -1,12 +1,12 @@
 package gui
 
 import (
-	"fmt"
 	"html"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -22,7 +22,7 @@ func newNoteEntry(onPost, onEscape func()) *noteEntry {
 	e.ExtendBaseWidget(e)
 	e.MultiLine = true
 	e.Wrapping = fyne.TextWrapWord
-	e.PlaceHolder = "What's new? Ctrl+Enter posts."
+	e.PlaceHolder = lang.L("What's new? Ctrl+Enter posts.")
 	e.SetMinRowsVisible(3)
 	return e
 }
@@ -79,5 +79,5 @@ func noteHTML(text string) string {
 
 // tooLong says a note is over maxNote characters.
 func tooLong(n int) string {
-	return fmt.Sprintf("This note is %d characters long; a note can have up to %d. Shorten it, then post again.", n, maxNote)
+	return lang.L("This note is {{.Length}} characters long; a note can have up to {{.Max}}. Shorten it, then post again.", args{"Length": n, "Max": maxNote})
 }

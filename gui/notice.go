@@ -1,11 +1,16 @@
 package gui
 
 import (
+	"strings"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/pumpconnect/pumpconnect/persist"
 )
 
 // showNotice tells, over whatever screen shows, what the store repaired
@@ -13,9 +18,9 @@ import (
 // the screen below gets the keyboard back (a screen shown meanwhile does
 // not take it from the notice).
 func (u *UI) showNotice(text string) {
-	ok := newKeyButton("OK", widget.HighImportance, nil, nil)
+	ok := newKeyButton(lang.L("OK"), widget.HighImportance, nil, nil)
 	content := container.NewVBox(newText(text), container.NewHBox(layout.NewSpacer(), ok))
-	d := dialog.NewCustomWithoutButtons("Your settings were repaired", content, u.win)
+	d := dialog.NewCustomWithoutButtons(lang.L("Your settings were repaired"), content, u.win)
 	ok.OnTapped, ok.onEscape = d.Hide, d.Hide
 	d.SetOnClosed(func() {
 		u.notice = nil
@@ -73,4 +78,43 @@ func (u *UI) focusCurrent() {
 	} else {
 		u.win.Canvas().Unfocus()
 	}
+}
+
+// repairText says in plain words what the store repaired at start; "" for nothing.
+func repairText(r persist.Repair) string {
+	var parts []string
+	if r.File {
+		if r.Missing {
+			parts = append(parts, lang.L("Pump Connect's settings file was missing."))
+		} else {
+			parts = append(parts, lang.L("Pump Connect's settings file was damaged."))
+		}
+		if r.Restored == 0 && len(r.Lost) == 0 {
+			parts = append(parts, lang.L("It had to be reset."))
+		}
+		if r.Restored > 0 {
+			parts = append(parts, lang.N("Your account was restored.", r.Restored, args{"Count": r.Restored}))
+		}
+		if len(r.Lost) > 0 {
+			parts = append(parts, lang.N("{{.Count}} account could not be restored: please connect {{.Accounts}} again.", len(r.Lost),
+				args{"Count": len(r.Lost), "Accounts": listOf(r.Lost)}))
+		}
+	}
+	if r.SetAside != "" {
+		if len(parts) == 0 {
+			parts = append(parts, lang.L("Pump Connect's settings file held something it could not read. It was set aside as {{.Name}} in the settings folder; your accounts are as they were.",
+				args{"Name": r.SetAside}))
+		} else {
+			parts = append(parts, lang.L("What was there is kept as {{.Name}} in the settings folder.", args{"Name": r.SetAside}))
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// listOf names addresses: "a", "a and b", "a, b and c".
+func listOf(addrs []string) string {
+	if len(addrs) < 2 {
+		return strings.Join(addrs, "")
+	}
+	return lang.L("{{.List}} and {{.Last}}", args{"List": strings.Join(addrs[:len(addrs)-1], ", "), "Last": addrs[len(addrs)-1]})
 }

@@ -3,6 +3,7 @@ package gui
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -41,7 +42,7 @@ func newProblemScreen(escape func()) *problemScreen {
 	s.details = &widget.Label{Wrapping: fyne.TextWrapBreak, Selectable: true, SizeName: theme.SizeNameCaptionText}
 	scroll := container.NewVScroll(s.details)
 	scroll.SetMinSize(fyne.NewSize(0, 72))
-	s.more = newDisclosure("Details", scroll, escape)
+	s.more = newDisclosure(lang.L("Details"), scroll, escape)
 	s.primary = newKeyButton("", widget.HighImportance, s.onPrimary, escape)
 	s.secondary = newKeyButton("", widget.MediumImportance, s.onSecondary, escape)
 	s.content = page(s.title, []fyne.CanvasObject{s.text, s.more.content}, buttonRow(nil, s.secondary, s.primary))

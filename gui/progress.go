@@ -2,6 +2,7 @@ package gui
 
 import (
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -22,7 +23,7 @@ func newProgressScreen(escape, onCancel func()) *progressScreen {
 	s.text = newText("")
 	s.bar = widget.NewProgressBarInfinite()
 	s.bar.Stop()
-	s.cancel = newKeyButton("Cancel", widget.MediumImportance, onCancel, escape)
+	s.cancel = newKeyButton(lang.L("Cancel"), widget.MediumImportance, onCancel, escape)
 	s.content = page(s.title, []fyne.CanvasObject{s.text, s.bar}, buttonRow(nil, s.cancel))
 	s.view = view{name: screenProgress, content: s.content, onEscape: onCancel, leave: s.bar.Stop}
 	return s

@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
 
 	"github.com/pumpconnect/pumpconnect/pumpauth"
 )
@@ -17,7 +18,7 @@ func (c *controller) reconnect(acct Account) {
 	if acct.DisplayName != "" {
 		who = acct.DisplayName + " (" + acct.Address + ")"
 	}
-	c.view.showProgress("Welcome back", "Reconnecting as "+who+"…")
+	c.view.showProgress(lang.L("Welcome back"), lang.L("Reconnecting as {{.Account}}…", args{"Account": who}))
 	go c.runReconnect(a, acct)
 }
 
@@ -58,8 +59,8 @@ func (c *controller) runReconnect(a *attempt, acct Account) {
 			return
 		}
 		c.post(a, func() {
-			c.askPermissionAgain(a, "The server no longer accepts the permission you gave Pump Connect for "+a.addr.String()+
-				". Press Reconnect and approve again in your browser; it takes a moment.", err)
+			c.askPermissionAgain(a, lang.L("The server no longer accepts the permission you gave Pump Connect for {{.Account}}. Press Reconnect and approve again in your browser; it takes a moment.",
+				args{"Account": a.addr.String()}), err)
 		})
 	case errors.Is(err, pumpauth.ErrClientRejected):
 		if rerr := c.registerAgain(a); rerr != nil {
@@ -67,7 +68,8 @@ func (c *controller) runReconnect(a *attempt, acct Account) {
 			return
 		}
 		c.post(a, func() {
-			c.askPermissionAgain(a, a.addr.HostPort()+" needs your approval for Pump Connect once more. Press Reconnect and approve in your browser; it takes a moment.", err)
+			c.askPermissionAgain(a, lang.L("{{.Server}} needs your approval for Pump Connect once more. Press Reconnect and approve in your browser; it takes a moment.",
+				args{"Server": a.addr.HostPort()}), err)
 		})
 	case errors.Is(err, pumpauth.ErrSchemeDowngrade):
 		// The server dropped https. Only the person may allow plain http:
@@ -87,12 +89,12 @@ func (c *controller) runReconnect(a *attempt, acct Account) {
 func (c *controller) failReconnect(a *attempt, err error) {
 	c.post(a, func() {
 		c.view.showProblem(problem{
-			title:       "Pump Connect couldn't reach " + a.addr.HostPort(),
-			text:        explainFor(a.addr, err) + " Your account stays saved on this computer.",
+			title:       lang.L("Pump Connect couldn't reach {{.Server}}", args{"Server": a.addr.HostPort()}),
+			text:        explainFor(a.addr, err) + " " + lang.L("Your account stays saved on this computer."),
 			err:         err,
-			primary:     "Retry",
+			primary:     lang.L("Retry"),
 			onPrimary:   a.retry,
-			secondary:   "Use another account",
+			secondary:   lang.L("Use another account"),
 			onSecondary: c.anotherAccount,
 		})
 	})
@@ -102,12 +104,12 @@ func (c *controller) failReconnect(a *attempt, err error) {
 func (c *controller) askPermissionAgain(a *attempt, text string, err error) {
 	addr := a.addr
 	c.view.showProblem(problem{
-		title:       "Pump Connect needs your permission again",
+		title:       lang.L("Pump Connect needs your permission again"),
 		text:        text,
 		err:         err,
-		primary:     "Reconnect",
+		primary:     lang.L("Reconnect"),
 		onPrimary:   func() { c.connectSaved(addr) },
-		secondary:   "Use another account",
+		secondary:   lang.L("Use another account"),
 		onSecondary: c.anotherAccount,
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
@@ -44,9 +45,9 @@ type scriptsDialog struct {
 func (u *UI) useInScripts(addr pumpauth.Address) {
 	s, err := u.newScriptsDialog(addr)
 	if err != nil {
-		u.keyDialog("Not connected", newText(addr.String()+
-			" is not connected on this computer, so there are no keys to save. Connect it first, then try again."),
-			newKeyButton("OK", widget.HighImportance, nil, nil))
+		u.keyDialog(lang.L("Not connected"), newText(lang.L("{{.Account}} is not connected on this computer, so there are no keys to save. Connect it first, then try again.",
+			args{"Account": addr.String()})),
+			newKeyButton(lang.L("OK"), widget.HighImportance, nil, nil))
 		return
 	}
 	s.show()
@@ -62,23 +63,21 @@ func (u *UI) newScriptsDialog(addr pumpauth.Address) (*scriptsDialog, error) {
 	s := &scriptsDialog{u: u, acct: acct}
 	s.pypumpPath, _ = persist.DefaultPyPumpPath() // "" when there is no home folder: the button is then off
 
-	warning := newText("These keys give full access to your account " + acct.Address +
-		": anyone who has the file can read what is sent to you and post as you. " +
-		"Keep the file private: don't share it, copy it to other computers or put it online. " +
-		"Pump Connect saves it readable by you only.")
-	where := &widget.Label{Text: "PyPump scripts find the keys in " + s.pypumpPath +
-		" (other accounts in that file are kept).", Wrapping: fyne.TextWrapBreak}
+	warning := newText(lang.L("These keys give full access to your account {{.Account}}: anyone who has the file can read what is sent to you and post as you. Keep the file private: don't share it, copy it to other computers or put it online. Pump Connect saves it readable by you only.",
+		args{"Account": acct.Address}))
+	where := &widget.Label{Text: lang.L("PyPump scripts find the keys in {{.Path}} (other accounts in that file are kept).", args{"Path": s.pypumpPath}),
+		Wrapping: fyne.TextWrapBreak}
 
-	s.cancel = newKeyButton("Cancel", widget.MediumImportance, nil, nil)
-	s.pick = newKeyButton("Save to a file I pick…", widget.MediumImportance, s.onPick, nil)
-	s.savePyPump = newKeyButton("Save for PyPump", widget.HighImportance, s.onSavePyPump, nil)
+	s.cancel = newKeyButton(lang.L("Cancel"), widget.MediumImportance, nil, nil)
+	s.pick = newKeyButton(lang.L("Save to a file I pick…"), widget.MediumImportance, s.onPick, nil)
+	s.savePyPump = newKeyButton(lang.L("Save for PyPump"), widget.HighImportance, s.onSavePyPump, nil)
 	if s.pypumpPath == "" {
-		where.SetText("Pump Connect cannot tell where PyPump keeps its keys on this computer: pick a file instead.")
+		where.SetText(lang.L("Pump Connect cannot tell where PyPump keeps its keys on this computer: pick a file instead."))
 		s.savePyPump.Disable()
 	}
 	buttons := container.NewHBox(s.cancel, layout.NewSpacer(), s.pick, s.savePyPump)
 	content := container.NewVBox(warning, where, buttons)
-	s.d = dialog.NewCustomWithoutButtons("Use your account in scripts", content, u.win)
+	s.d = dialog.NewCustomWithoutButtons(lang.L("Use your account in scripts"), content, u.win)
 	s.cancel.OnTapped = s.d.Hide
 	for _, b := range []*keyButton{s.cancel, s.pick, s.savePyPump} {
 		b.onEscape = s.d.Hide
@@ -118,7 +117,7 @@ func (s *scriptsDialog) onPick() {
 // savePicked is the chooser's answer: nil when the person cancelled.
 func (s *scriptsDialog) savePicked(w fyne.URIWriteCloser, err error) {
 	if err != nil {
-		s.tell("Not saved", "Pump Connect could not open that file: "+err.Error())
+		s.tell(lang.L("Not saved"), lang.L("Pump Connect could not open that file:")+" "+err.Error())
 		return
 	}
 	if w == nil {
@@ -130,7 +129,7 @@ func (s *scriptsDialog) savePicked(w fyne.URIWriteCloser, err error) {
 	path := w.URI().Path()
 	_ = w.Close()
 	if w.URI().Scheme() != "file" {
-		s.tell("Not saved", "Pump Connect can only save to a file on this computer.")
+		s.tell(lang.L("Not saved"), lang.L("Pump Connect can only save to a file on this computer."))
 		return
 	}
 	s.save(path)
@@ -140,12 +139,12 @@ func (s *scriptsDialog) savePicked(w fyne.URIWriteCloser, err error) {
 func (s *scriptsDialog) save(path string) {
 	err := persist.WritePyPumpFile(path, s.acct)
 	if err == nil {
-		s.tell("Saved", "The keys of "+s.acct.Address+" are in "+path+", readable by you only. "+
-			`A PyPump script uses them with PyPump(Client(webfinger="`+s.acct.Address+`", type="native"), verifier_callback=None)`+
-			" (PyPump reads "+s.pypumpPath+", or the file its JSONStore is given).")
+		s.tell(lang.L("Saved"), lang.L("The keys of {{.Account}} are in {{.Path}}, readable by you only. A PyPump script uses them with {{.Code}} (PyPump reads {{.PyPumpPath}}, or the file its JSONStore is given).",
+			args{"Account": s.acct.Address, "Path": path, "PyPumpPath": s.pypumpPath,
+				"Code": `PyPump(Client(webfinger="` + s.acct.Address + `", type="native"), verifier_callback=None)`}))
 		return
 	}
-	s.tell("Not saved", scriptsProblem(path, err))
+	s.tell(lang.L("Not saved"), scriptsProblem(path, err))
 }
 
 // scriptsProblem says in plain words why the keys could not be saved in path.
@@ -153,19 +152,20 @@ func scriptsProblem(path string, err error) string {
 	var fe *persist.PyPumpFileError
 	switch {
 	case errors.As(err, &fe):
-		return path + " is there but is not a PyPump credentials file (" + fe.Reason + "), so Pump Connect left it as it is: " +
-			"replacing it could lose other keys kept in it. Move it away, or save to a file you pick."
+		// The reason is persist's, in English: a technical detail, as err's text below.
+		return lang.L("{{.Path}} is there but is not a PyPump credentials file ({{.Reason}}), so Pump Connect left it as it is: replacing it could lose other keys kept in it. Move it away, or save to a file you pick.",
+			args{"Path": path, "Reason": fe.Reason})
 	case errors.Is(err, persist.ErrNotConnected):
-		return "This account is not connected, so there are no keys to save. Connect it first, then try again."
+		return lang.L("This account is not connected, so there are no keys to save. Connect it first, then try again.")
 	case errors.Is(err, fs.ErrPermission):
-		return "Pump Connect is not allowed to write " + path + ". Pick another file, or check the folder's permissions."
+		return lang.L("Pump Connect is not allowed to write {{.Path}}. Pick another file, or check the folder's permissions.", args{"Path": path})
 	}
 	// persist's errors name the file and the system's reason, never a key.
-	return "Pump Connect could not save the keys in " + path + ". " + err.Error()
+	return lang.L("Pump Connect could not save the keys in {{.Path}}.", args{"Path": path}) + " " + err.Error()
 }
 
 // tell shows the outcome of a save.
 func (s *scriptsDialog) tell(title, text string) {
 	s.resultTitle, s.resultText = title, text
-	s.result = s.u.keyDialog(title, newText(text), newKeyButton("OK", widget.HighImportance, nil, nil))
+	s.result = s.u.keyDialog(title, newText(text), newKeyButton(lang.L("OK"), widget.HighImportance, nil, nil))
 }

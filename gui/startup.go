@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
 
 	"github.com/pumpconnect/pumpconnect/persist"
 	"github.com/pumpconnect/pumpconnect/persist/instance"
@@ -14,16 +15,14 @@ import (
 func startupProblem(err error) problem {
 	switch {
 	case errors.Is(err, instance.ErrNotReached):
-		return problem{screen: screenStartup, title: "Pump Connect is already open",
-			text: "Pump Connect is already running, but its window could not be brought to the front. " +
-				"Look for it on your taskbar; if you cannot find it, log out and back in, then start Pump Connect again."}
+		return problem{screen: screenStartup, title: lang.L("Pump Connect is already open"),
+			text: lang.L("Pump Connect is already running, but its window could not be brought to the front. Look for it on your taskbar; if you cannot find it, log out and back in, then start Pump Connect again.")}
 	case errors.Is(err, persist.ErrNewerSchema):
-		return problem{screen: screenStartup, title: "Pump Connect can't start", err: err,
-			text: "Your accounts were saved by a newer version of Pump Connect. Install that version again to use them."}
+		return problem{screen: screenStartup, title: lang.L("Pump Connect can't start"), err: err,
+			text: lang.L("Your accounts were saved by a newer version of Pump Connect. Install that version again to use them.")}
 	default:
-		return problem{screen: screenStartup, title: "Pump Connect can't start", err: err,
-			text: "Pump Connect can't use its settings folder on this computer. Check that the disk isn't full " +
-				"and that the folder named under Details belongs to you, then start Pump Connect again."}
+		return problem{screen: screenStartup, title: lang.L("Pump Connect can't start"), err: err,
+			text: lang.L("Pump Connect can't use its settings folder on this computer. Check that the disk isn't full and that the folder named under Details belongs to you, then start Pump Connect again.")}
 	}
 }
 
@@ -40,7 +39,7 @@ func ShowStartupProblem(a fyne.App, appName string, icon fyne.Resource, err erro
 	}
 	s := newProblemScreen(w.Close)
 	p := startupProblem(err)
-	p.primary, p.onPrimary = "Close", w.Close
+	p.primary, p.onPrimary = lang.L("Close"), w.Close
 	v := s.show(p)
 	w.SetContent(v.content)
 	w.Resize(fyne.NewSize(minWindowSize.Width, 260))

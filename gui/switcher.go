@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -25,13 +26,13 @@ const (
 func (s accountState) String() string {
 	switch s {
 	case stateChecking:
-		return "Checking…"
+		return lang.L("Checking…")
 	case stateConnected:
-		return "Connected"
+		return lang.L("Connected")
 	case stateNeedsPermission:
-		return "Needs your permission again"
+		return lang.L("Needs your permission again")
 	case stateUnreachable:
-		return "Server unreachable"
+		return lang.L("Server unreachable")
 	default:
 		return ""
 	}
@@ -90,14 +91,14 @@ type switcherRow struct {
 
 func newSwitcherScreen(escape func(), act switcherActions) *switcherScreen {
 	s := &switcherScreen{act: act, escape: escape}
-	s.title = newTitle("Your accounts")
+	s.title = newTitle(lang.L("Your accounts"))
 	s.list = container.NewVBox()
-	s.back = newKeyButton("Back", widget.MediumImportance, func() {
+	s.back = newKeyButton(lang.L("Back"), widget.MediumImportance, func() {
 		if s.act.back != nil {
 			s.act.back()
 		}
 	}, escape)
-	s.another = newKeyButton("Add another account", widget.HighImportance, act.another, escape)
+	s.another = newKeyButton(lang.L("Add another account"), widget.HighImportance, act.another, escape)
 	s.content = page(s.title, []fyne.CanvasObject{s.list}, buttonRow([]fyne.CanvasObject{s.back}, s.another))
 	return s
 }
@@ -128,8 +129,8 @@ func (s *switcherScreen) row(e accountEntry) *switcherRow {
 	r.avatar.SetMinSize(fyne.NewSquareSize(40))
 	name := &widget.Label{Text: accountName(acct), TextStyle: fyne.TextStyle{Bold: e.current}, Truncation: fyne.TextTruncateEllipsis}
 	r.state = &widget.Label{}
-	r.open = newKeyButton("Open", widget.MediumImportance, func() { s.act.open(acct) }, s.escape)
-	r.forget = newKeyButton("Forget", widget.LowImportance, func() { s.act.forget(acct) }, s.escape)
+	r.open = newKeyButton(lang.L("Open"), widget.MediumImportance, func() { s.act.open(acct) }, s.escape)
+	r.forget = newKeyButton(lang.L("Forget"), widget.LowImportance, func() { s.act.forget(acct) }, s.escape)
 	s.rows[acct.Address] = r
 	r.setState(e.state, e.current)
 	if e.avatar != nil {
@@ -146,14 +147,14 @@ func (s *switcherScreen) row(e accountEntry) *switcherRow {
 func (r *switcherRow) setState(st accountState, current bool) {
 	text := st.String()
 	if current {
-		text = "Connected — showing now"
+		text = lang.L("Connected — showing now")
 	}
 	r.state.Importance = st.importance()
 	r.state.SetText(text)
 	if st == stateNeedsPermission {
-		r.open.SetText("Reconnect")
+		r.open.SetText(lang.L("Reconnect"))
 	} else {
-		r.open.SetText("Open")
+		r.open.SetText(lang.L("Open"))
 	}
 }
 

@@ -2,6 +2,8 @@ package gui
 
 import (
 	"github.com/pumpconnect/pumpconnect/pumpauth"
+
+	"fyne.io/fyne/v2/lang"
 )
 
 // The browser decides who approves: someone who typed bob@host while their
@@ -15,15 +17,15 @@ import (
 func (c *controller) showWrongAccount(a *attempt, tok pumpauth.Token, prof pumpauth.Profile) {
 	asked := a.addr
 	got := prof.Address
+	words := args{"Got": got, "Asked": asked.String(), "Server": asked.HostPort(), "Nick": asked.Nick}
 	c.view.showProblem(problem{
 		screen: screenWrongAccount,
-		title:  "Your browser approved another account",
-		text: "Your browser approved as " + got + ", not " + asked.String() + ".\n\n" +
-			"To connect " + asked.String() + ", first log out of " + asked.HostPort() + " in your browser (or log in there as " +
-			asked.Nick + "), then press Try again as " + asked.Nick + ".",
-		primary:     "Use " + got,
+		title:  lang.L("Your browser approved another account"),
+		text: lang.L("Your browser approved as {{.Got}}, not {{.Asked}}.", words) + "\n\n" +
+			lang.L("To connect {{.Asked}}, first log out of {{.Server}} in your browser (or log in there as {{.Nick}}), then press Try again as {{.Nick}}.", words),
+		primary:     lang.L("Use {{.Got}}", words),
 		onPrimary:   func() { c.useApprovedAccount(a, tok, prof) },
-		secondary:   "Try again as " + asked.Nick,
+		secondary:   lang.L("Try again as {{.Nick}}", words),
 		onSecondary: func() { c.connect(asked) },
 		onEscape:    func() { c.back(asked) },
 	})
@@ -43,9 +45,9 @@ func (c *controller) useApprovedAccount(a *attempt, tok pumpauth.Token, prof pum
 	got.PlainHTTP = asked.PlainHTTP
 	fail := func(err error) {
 		c.view.showProblem(problem{
-			title: "Pump Connect couldn't save " + got.String(), err: storeError(err),
-			primary: "Retry", onPrimary: func() { c.useApprovedAccount(a, tok, prof) },
-			secondary: "Back", onSecondary: func() { c.back(asked) },
+			title: lang.L("Pump Connect couldn't save {{.Account}}", args{"Account": got.String()}), err: storeError(err),
+			primary: lang.L("Retry"), onPrimary: func() { c.useApprovedAccount(a, tok, prof) },
+			secondary: lang.L("Back"), onSecondary: func() { c.back(asked) },
 		})
 	}
 	if err := c.store.SaveRegistration(got, a.pump.Client(), a.pump.Endpoints()); err != nil {
