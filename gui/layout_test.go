@@ -1,12 +1,19 @@
 package gui
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"image/color"
 	"image/png"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -16,18 +23,22 @@ import (
 	"github.com/pumpconnect/pumpconnect/pumpauth"
 )
 
-// Every screen, at the window's smallest size, shows its message and its
-// buttons without scrolling: nothing a person needs is cut off or hidden
-// below the fold. LAYOUT_SHOTS=DIR writes each screen as a PNG to look at.
-func TestLayout_EveryScreenFitsTheSmallestWindow(t *testing.T) {
+// shotScreen is one screen (or dialog) as the layout test and the
+// screenshots show it: accounts saved first, then show, then what must be
+// fully in view.
+type shotScreen struct {
+	name     string
+	accounts int
+	show     func(u *UI)
+	must     func(u *UI) []fyne.CanvasObject
+}
+
+// layoutScreens are every screen and dialog, filled as a person meets them.
+func layoutScreens() []shotScreen {
 	asked, got := mustAddr("bob@127.0.0.1:31080"), "alice@127.0.0.1:31080"
 	link := "http://127.0.0.1:31080/oauth/authorize?oauth_token=Zq3tTn0pYH6Wm5r2bIvC4g"
-	screens := []struct {
-		name     string
-		accounts int
-		show     func(u *UI)
-		must     func(u *UI) []fyne.CanvasObject
-	}{
+	first := mustAddr("person1@pump1.example")
+	return []shotScreen{
 		{"address-first-time", 0, func(u *UI) { u.showAddress("", false, "") },
 			func(u *UI) []fyne.CanvasObject {
 				return []fyne.CanvasObject{u.address.label, u.address.entry, u.address.connect, u.address.hint, u.address.advanced.header}
@@ -47,7 +58,8 @@ func TestLayout_EveryScreenFitsTheSmallestWindow(t *testing.T) {
 			return append([]fyne.CanvasObject{u.address.entry, u.address.connect, u.address.problem}, savedRows(u, 1)...)
 		}},
 		{"progress", 1, func(u *UI) {
-			u.showProgress("Connecting to 127.0.0.1:31080", "Contacting 127.0.0.1:31080…")
+			u.showProgress(lang.L("Connecting to {{.Server}}", args{"Server": "127.0.0.1:31080"}),
+				lang.L("Contacting {{.Server}}…", args{"Server": "127.0.0.1:31080"}))
 		},
 			func(u *UI) []fyne.CanvasObject { return []fyne.CanvasObject{u.progress.text, u.progress.cancel} }},
 		{"approve-no-browser", 1, func(u *UI) {
@@ -66,7 +78,21 @@ func TestLayout_EveryScreenFitsTheSmallestWindow(t *testing.T) {
 			return []fyne.CanvasObject{c.problem, c.link, c.copyLink, c.openLink, c.entry, c.submit, c.cancel}
 		}},
 		{"home", 5, func(u *UI) {
-			u.showHome(mustAddr(got), pumpauth.Profile{DisplayName: "Alice Liddell", Followers: 12, Following: 3})
+			u.showHome(mustAddr(got), pumpauth.Profile{DisplayName: "Alice Liddell", Followers: 12, Following: 1})
+		}, func(u *UI) []fyne.CanvasObject {
+			c := u.home
+			return []fyne.CanvasObject{c.who, c.counts, c.switchB, c.note, c.postButton, c.another, c.forget, c.scripts}
+		}},
+		{"home-inbox-posted", 5, func(u *UI) {
+			u.showHome(mustAddr(got), pumpauth.Profile{DisplayName: "Alice Liddell", Followers: 1, Following: 3})
+			now := time.Now()
+			u.showInbox([]pumpauth.Activity{
+				{Verb: "post", ObjectType: "note", ActorName: "Bob Builder", Content: "<p>The new bridge opens on Saturday. Bring a picnic!</p>", Published: now.Add(-2 * time.Hour)},
+				{Verb: "share", ObjectType: "image", ActorName: "Carol", Published: now.AddDate(0, 0, -3)},
+				{Verb: "follow", ObjectType: "person", ActorName: "Dave", Published: now.AddDate(-1, 0, 0)},
+			}, false, "older")
+			u.notePosted(pumpauth.Activity{Verb: "post", ObjectType: "note", ActorName: "Alice Liddell",
+				Content: "Hello from Pump Connect!", URL: "https://127.0.0.1:31080/alice/note/1", Published: now}, pumpauth.Public)
 		}, func(u *UI) []fyne.CanvasObject {
 			c := u.home
 			return []fyne.CanvasObject{c.who, c.counts, c.switchB, c.note, c.postButton, c.another, c.forget, c.scripts}
@@ -94,43 +120,153 @@ func TestLayout_EveryScreenFitsTheSmallestWindow(t *testing.T) {
 			p := u.problem
 			return []fyne.CanvasObject{p.title, p.text, p.primary, p.secondary}
 		}},
+		{"forget-confirmation", 1, func(u *UI) {
+			u.showAddress("", false, "")
+			u.confirmForget(first)
+		}, func(u *UI) []fyne.CanvasObject { return overlayParts(u) }},
+		{"scripts-dialog", 1, func(u *UI) {
+			u.showHome(first, pumpauth.Profile{DisplayName: "Person Number 1"})
+			u.useInScripts(first)
+		}, func(u *UI) []fyne.CanvasObject { return overlayParts(u) }},
 	}
+}
+
+// overlayParts are the labels and buttons of the dialog on top.
+func overlayParts(u *UI) []fyne.CanvasObject {
+	top := u.win.Canvas().Overlays().Top()
+	if top == nil {
+		return []fyne.CanvasObject{nil}
+	}
+	var parts []fyne.CanvasObject
+	for _, o := range test.LaidOutObjects(top) {
+		switch w := o.(type) {
+		case *widget.Button, *keyButton:
+			parts = append(parts, o)
+		case *widget.Label:
+			// The dialog's title is a label of no size, drawn by the dialog.
+			if w.Text != "" && !w.Size().IsZero() {
+				parts = append(parts, o)
+			}
+		}
+	}
+	return parts
+}
+
+// layoutLanguages are the languages the layout is checked in: German's
+// words are the longest.
+var layoutLanguages = []string{"en_US", "es_ES", "de_DE", "fr_FR"}
+
+// newShotHarness is a window showing sc, in the test's language.
+func newShotHarness(t *testing.T, sc shotScreen) *harness {
+	t.Helper()
+	st := newStore(t)
+	for i := range sc.accounts {
+		addr := fmt.Sprintf("person%d@pump%d.example", i+1, i+1)
+		st.SaveRegistration(mustAddr(addr), pumpauth.Client{Key: "k", Secret: "s"}, pumpauth.Endpoints{})
+		st.SaveToken(mustAddr(addr), pumpauth.Token{Token: "t", Secret: "s"}, pumpauth.Profile{DisplayName: fmt.Sprintf("Person Number %d", i+1)})
+	}
+	h := newHarness(t, st, Options{})
+	h.u.ctl.do = func(f func()) { f() } // the screens are shown on this goroutine
+	return h
+}
+
+// Every screen and dialog, at the window's smallest size and in every
+// language, shows its message and its buttons without scrolling: nothing a
+// person needs is cut off or hidden below the fold. LAYOUT_SHOTS=DIR
+// writes each screen as a PNG to look at (DIR/LANG/SCREEN.png).
+func TestLayout_EveryScreenFitsTheSmallestWindow(t *testing.T) {
 	shots := os.Getenv("LAYOUT_SHOTS")
-	for _, sc := range screens {
-		t.Run(sc.name, func(t *testing.T) {
-			st := newStore(t)
-			for i := range sc.accounts {
-				addr := fmt.Sprintf("person%d@pump%d.example", i+1, i+1)
-				st.SaveRegistration(mustAddr(addr), pumpauth.Client{Key: "k", Secret: "s"}, pumpauth.Endpoints{})
-				st.SaveToken(mustAddr(addr), pumpauth.Token{Token: "t", Secret: "s"}, pumpauth.Profile{DisplayName: fmt.Sprintf("Person Number %d", i+1)})
-			}
-			h := newHarness(t, st, Options{})
-			h.u.ctl.do = func(f func()) { f() } // the screens are shown on this goroutine
-			sc.show(h.u)
-			h.w.Resize(minWindowSize)
-			// Wrapped text knows its height only once it knows its width: lay
-			// out again, as the window does while it is being resized.
-			h.w.Content().Refresh()
-			c := h.w.Canvas()
-			if got := c.Size(); got.Width > minWindowSize.Width || got.Height > minWindowSize.Height {
-				t.Errorf("the screen makes the window %v, larger than its minimum %v", got, minWindowSize)
-			}
-			if shots != "" {
-				writeShot(t, filepath.Join(shots, sc.name+".png"), c)
-			}
-			must := sc.must(h.u)
-			for i, o := range must {
-				if err := fullyShown(c, o); err != nil {
-					t.Error(err)
-				}
-				for _, other := range must[i+1:] {
-					if overlap(o, other) {
-						t.Errorf("%s and %s overlap", describe(o), describe(other))
+	for _, locale := range layoutLanguages {
+		t.Run(locale, func(t *testing.T) {
+			useLanguage(t, locale)
+			for _, sc := range layoutScreens() {
+				t.Run(sc.name, func(t *testing.T) {
+					h := newShotHarness(t, sc)
+					h.w.Resize(minWindowSize)
+					sc.show(h.u)
+					settle(h)
+					c := h.w.Canvas()
+					if got := c.Size(); got.Width > minWindowSize.Width || got.Height > minWindowSize.Height {
+						t.Errorf("the screen makes the window %v, larger than its minimum %v", got, minWindowSize)
 					}
-				}
+					if shots != "" {
+						writeShot(t, filepath.Join(shots, locale[:2], sc.name+".png"), c)
+					}
+					must := sc.must(h.u)
+					for i, o := range must {
+						if o == nil {
+							t.Error("no dialog shows")
+							continue
+						}
+						if err := fullyShown(c, o); err != nil {
+							t.Error(err)
+						}
+						for _, other := range must[i+1:] {
+							if other != nil && overlap(o, other) {
+								t.Errorf("%s and %s overlap", describe(o), describe(other))
+							}
+						}
+					}
+				})
 			}
 		})
 	}
+}
+
+// SCREENSHOTS=DIR (make screenshots) renders every screen at the window's
+// size in English and Spanish, light and dark, into
+// DIR/LANG-VARIANT/SCREEN.png; SCREENSHOT_LANGS=en,es,de,fr chooses the
+// languages.
+func TestScreenshots(t *testing.T) {
+	dir := os.Getenv("SCREENSHOTS")
+	if dir == "" {
+		t.Skip("SCREENSHOTS=DIR renders the screenshots into DIR")
+	}
+	langs := strings.Split(cmp.Or(os.Getenv("SCREENSHOT_LANGS"), "en,es"), ",")
+	locales := map[string]string{"en": "en_US", "es": "es_ES", "de": "de_DE", "fr": "fr_FR"}
+	variants := map[string]fyne.ThemeVariant{"light": theme.VariantLight, "dark": theme.VariantDark}
+	for _, l := range langs {
+		locale, ok := locales[l]
+		if !ok {
+			t.Fatalf("no language %q", l)
+		}
+		for vname, v := range variants {
+			t.Run(l+"-"+vname, func(t *testing.T) {
+				useLanguage(t, locale)
+				for _, sc := range layoutScreens() {
+					h := newShotHarness(t, sc)
+					h.app.Settings().SetTheme(variantTheme{theme.DefaultTheme(), v})
+					h.w.Resize(windowSize)
+					sc.show(h.u)
+					settle(h)
+					writeShot(t, filepath.Join(dir, l+"-"+vname, sc.name+".png"), h.w.Canvas())
+				}
+			})
+		}
+	}
+}
+
+// settle lays the window out as the real one does frame after frame:
+// wrapped text knows its height only once it knows its width, so one pass
+// leaves a label taller than the room it was given.
+func settle(h *harness) {
+	for range 3 {
+		h.w.Content().Refresh()
+		for _, o := range h.w.Canvas().Overlays().List() {
+			o.Refresh()
+		}
+	}
+}
+
+// variantTheme is a theme in one variant, light or dark, whatever the
+// system's: what a person sees whose desktop is set so.
+type variantTheme struct {
+	fyne.Theme
+	variant fyne.ThemeVariant
+}
+
+func (t variantTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
+	return t.Theme.Color(n, t.variant)
 }
 
 // overlap reports whether a and b cover some of the same pixels.
@@ -157,6 +293,11 @@ func fullyShown(c fyne.Canvas, o fyne.CanvasObject) error {
 		return fmt.Errorf("%s is hidden", name)
 	}
 	path := pathTo(c.Content(), o)
+	for _, overlay := range c.Overlays().List() {
+		if path == nil {
+			path = pathTo(overlay, o)
+		}
+	}
 	if path == nil {
 		return fmt.Errorf("%s is not on the screen", name)
 	}

@@ -128,7 +128,7 @@ func (s *switcherScreen) row(e accountEntry) *switcherRow {
 	r.avatar.FillMode = canvas.ImageFillContain
 	r.avatar.SetMinSize(fyne.NewSquareSize(40))
 	name := &widget.Label{Text: accountName(acct), TextStyle: fyne.TextStyle{Bold: e.current}, Truncation: fyne.TextTruncateEllipsis}
-	r.state = &widget.Label{}
+	r.state = &widget.Label{Wrapping: fyne.TextWrapWord} // a long state in a long language wraps
 	r.open = newKeyButton(lang.L("Open"), widget.MediumImportance, func() { s.act.open(acct) }, s.escape)
 	r.forget = newKeyButton(lang.L("Forget"), widget.LowImportance, func() { s.act.forget(acct) }, s.escape)
 	s.rows[acct.Address] = r
