@@ -7,8 +7,9 @@ export LANG := en_US.UTF-8
 # staticcheck, pinned, built into the build folder on first use.
 STATICCHECK_VERSION ?= v0.8.2
 STATICCHECK := build/tools/staticcheck-$(STATICCHECK_VERSION)
+comma := ,
 
-.PHONY: run demo build test test-quick test-fuzz test-realprefs test-e2e test-lab fuzz faults screenshots bench deps-build deps-test clean
+.PHONY: run demo build test test-quick test-fuzz test-realprefs test-e2e test-lab fuzz faults screenshots screenshots-e2e bench deps-build deps-test clean
 
 run: deps-build
 	$(GO) build -o pumpconnect .
@@ -75,7 +76,16 @@ test-e2e: deps-test
 faults: deps-test
 	FAULTS=all FAULTS_REPORT=$(CURDIR)/docs/faults.md $(GO) test -tags e2e -count=1 -timeout 60m -run 'E2EFaults' -v .
 
-screenshots: deps-test
+# Every screen and dialog in English and Spanish, light and dark, at the
+# window's size, from Fyne's test driver: docs/screenshots/LANG-VARIANT/.
+# SCREENSHOT_LANGS=en,es,de,fr for more languages.
+SCREENSHOT_LANGS ?= en,es
+screenshots:
+	rm -rf $(foreach l,$(subst $(comma), ,$(SCREENSHOT_LANGS)),docs/screenshots/$(l)-light docs/screenshots/$(l)-dark)
+	SCREENSHOTS=$(CURDIR)/docs/screenshots SCREENSHOT_LANGS=$(SCREENSHOT_LANGS) $(GO) test -count=1 -run '^TestScreenshots$$' ./gui/
+
+# The real window under Xvfb (the end-to-end run), its screenshots copied to docs/screenshots/.
+screenshots-e2e: deps-test
 	UPDATE_SCREENSHOTS=1 $(GO) test -tags e2e -count=1 -timeout 20m -run 'E2EConnect' .
 
 # Start-up, memory, reconnect and size next to Pumpa and Dianara (installed
