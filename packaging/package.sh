@@ -159,10 +159,27 @@ linux() {
 	[[ -f $src/$tar ]] || die "fyne package did not write $tar"
 	mkdir -p "$DIST"
 	local out=$DIST/$EXE-$APP_VERSION-linux-$ARCH.tar.xz
-	mv -f "$src/$tar" "$out"
+	localize_tarball "$src/$tar" "$out"
+	rm -f "$src/$tar"
 	log "wrote $out"
 	deb "$out"
 	log "Linux packages took $((SECONDS - t0)) s"
+}
+
+# localize_tarball IN OUT: fyne's tarball IN, its .desktop file given the keys of
+# packaging/linux/desktop-translations (Name[es]=…), written to OUT.
+localize_tarball() {
+	local in=$1 out=$2 work=$BUILD/l10n desktop
+	rm -rf "$work"
+	mkdir -p "$work"
+	tar -C "$work" -xJf "$in"
+	desktop=$(find "$work" -path "*/share/applications/$APP_ID.desktop" -type f | head -n1)
+	[[ -n $desktop ]] || die "no $APP_ID.desktop in $in"
+	grep -q '^\[Desktop Entry\]' "$desktop" && ! grep -q '^\[' <(grep -v '^\[Desktop Entry\]' "$desktop") ||
+		die "$desktop has more groups than [Desktop Entry]: the translations would land in the wrong one"
+	grep -Ev '^[[:space:]]*(#|$)' "$ROOT/packaging/linux/desktop-translations" >>"$desktop"
+	(cd "$work" && tar --sort=name --owner=0 --group=0 --numeric-owner -cJf "$out.tmp" -- *)
+	mv -f "$out.tmp" "$out"
 }
 
 # deb TARBALL: a .deb installing to /usr, from the files fyne put in the tarball.

@@ -64,6 +64,18 @@ check ".desktop file: Name, GenericName, Exec, Icon, Categories=Network, Comment
 	for p in "^Name=$2$" "^GenericName=.+" "^Exec=$3$" "^Icon=$4$" "^Categories=(.*;)?Network;" "^Comment=.+" "^Type=Application$"; do
 		grep -Eq "$p" <<<"$1" || { echo "no line matches /$p/ in:"; echo "$1"; exit 1; }
 	done' _ "$desk" "$NAME" "$EXE" "$ID"
+# The menu entry in the app's languages: the same keys for each, from packaging/linux/desktop-translations.
+desktop_translated() { # desktop_translated FILE
+	local l k
+	for l in es de fr; do
+		for k in Name GenericName Comment Keywords; do
+			grep -Eq "^$k\[$l\]=.+" "$1" || { echo "no $k[$l] in $1:"; cat "$1"; return 1; }
+		done
+	done
+	grep -Fxq 'Comment[es]=Conecta tu cuenta de pump.io: escribe usuario@tu.servidor y aprueba en tu navegador' "$1" ||
+		{ echo "Comment[es] is not the Spanish one:"; grep '^Comment' "$1"; return 1; }
+}
+check ".desktop file: Name, GenericName, Comment and Keywords in Spanish, German and French" desktop_translated "$desktop"
 check "installed binary is a stripped x86-64 ELF executable" bash -c \
 	"file -L '$PREFIX/bin/$EXE' | grep -E 'ELF 64-bit.*x86-64' | grep -q ', stripped'"
 
@@ -139,6 +151,7 @@ check ".deb installs the binary, .desktop file and icons under /usr" bash -c '
 	_ "$contents" "$EXE" "$ID"
 dpkg-deb -x "$DEB" "$tmp/deb"
 check ".deb .desktop file passes desktop-file-validate" desktop-file-validate "$tmp/deb/usr/share/applications/$ID.desktop"
+check ".deb .desktop file in Spanish, German and French" desktop_translated "$tmp/deb/usr/share/applications/$ID.desktop"
 check ".deb binary is the tarball's binary" cmp "$tmp/deb/usr/bin/$EXE" "$(find "$unpacked/usr" -path "*/bin/$EXE" | head -n1)"
 
 # --- Windows --------------------------------------------------------------------------------------
@@ -159,6 +172,32 @@ check "installer is a PE32+ x86-64 GUI program ($setupfile)" \
 	bash -c 'grep -Eq "^PE32\+ executable \(GUI\) x86-64" <<<"$1"' _ "$setupfile"
 check "installer is a Nullsoft installer" grep -aq 'Nullsoft' "$SETUP"
 check "installer runs without admin rights (asInvoker manifest)" grep -aq 'level="asInvoker"' "$SETUP"
+
+# The installer's own texts in each of the app's languages: installer.nsi built again with a stand-in
+# program, once with -WX (a LangString missing in a language is a warning: it fails), once without
+# compression (the release installer's texts are compressed), whose texts are then looked for as
+# NSIS stores them (UTF-16LE).
+installer_texts() {
+	local d=$tmp/nsis
+	mkdir -p "$d" && printf 'MZ' >"$d/app.exe" && "$GO" run ./packaging/icon -ico "$d/app.ico" || return 1
+	local defs=("-DAPP_NAME=$NAME" "-DAPP_ID=$ID" "-DVERSION=$VERSION" "-DBUILD=$BUILDNO" "-DAPP_EXE=$d/app.exe" "-DICON=$d/app.ico")
+	makensis -V2 -WX -INPUTCHARSET UTF8 "${defs[@]}" "-DOUT_FILE=$d/strict-test.exe" packaging/windows/installer.nsi || return 1
+	makensis -V1 -INPUTCHARSET UTF8 "-XSetCompressor /FINAL zlib" "-XSetCompress off" \
+		"${defs[@]}" "-DOUT_FILE=$d/texts-test.exe" packaging/windows/installer.nsi || return 1
+	perl -e '
+		local $/; open(my $f, "<:raw", shift) or die $!; my $exe = <$f>; my $bad = 0;
+		for my $t (@ARGV) {
+			utf8::decode(my $u = $t);
+			my $w = join "", map { pack "v", ord } split //, $u;
+			if (index($exe, $w) < 0) { print "not in the installer: $t\n"; $bad = 1 }
+		}
+		exit $bad' "$d/texts-test.exe" \
+		"This will install $NAME" "Se instalará $NAME" "wird nur für Sie installiert" "va être installé pour vous seul" \
+		"Ciérralo y haz clic en Reintentar" "klicken Sie dann auf „Wiederholen“" "Fermez-le, puis cliquez sur Recommencer" \
+		"Also remove your saved $NAME accounts" "¿Quitar también de este equipo" "Auch Ihre in $NAME gespeicherten Konten" "Supprimer aussi de cet ordinateur" \
+		"Abrir $NAME ahora" "$NAME jetzt starten" "Lancer $NAME maintenant"
+}
+check "installer speaks English, Spanish, German and French (makensis -WX; the texts are in it)" installer_texts
 
 # make keeps the signing settings each dist folder was built with in build/sign.<hash of its path>.cfg.
 sign_cfg=$BUILD/sign.$(printf '%s' "$DIST" | md5sum | cut -c1-8).cfg

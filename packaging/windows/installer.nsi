@@ -64,9 +64,9 @@ VIAddVersionKey "LegalCopyright" "The ${APP_NAME} authors"
 !define MUI_ICON "${ICON}"
 !define MUI_UNICON "${ICON}"
 !define MUI_ABORTWARNING
-!define MUI_WELCOMEPAGE_TEXT "This will install ${APP_NAME} ${VERSION} for you (no administrator rights needed).$\r$\n$\r$\n${APP_NAME} connects this computer to your pump.io account.$\r$\n$\r$\nClick Install to continue."
+!define MUI_WELCOMEPAGE_TEXT "$(WelcomeText)"
 !define MUI_FINISHPAGE_RUN "$INSTDIR\${EXE_NAME}"
-!define MUI_FINISHPAGE_RUN_TEXT "Start ${APP_NAME} now"
+!define MUI_FINISHPAGE_RUN_TEXT "$(RunText)"
 
 !define MUI_PAGE_CUSTOMFUNCTION_SHOW WelcomeShow
 !insertmacro MUI_PAGE_WELCOME
@@ -76,12 +76,44 @@ VIAddVersionKey "LegalCopyright" "The ${APP_NAME} authors"
 !insertmacro MUI_UNPAGE_CONFIRM
 !insertmacro MUI_UNPAGE_INSTFILES
 
+; The installer speaks the system's language when it is one of these (NSIS picks it at start),
+; English otherwise: the app's languages (gui/translations). MUI's own pages come translated; our
+; texts are the LangStrings below, one per language, the same words as the app's.
 !insertmacro MUI_LANGUAGE "English"
+!insertmacro MUI_LANGUAGE "Spanish"
+!insertmacro MUI_LANGUAGE "German"
+!insertmacro MUI_LANGUAGE "French"
+
+LangString WelcomeText ${LANG_ENGLISH} "This will install ${APP_NAME} ${VERSION} for you (no administrator rights needed).$\r$\n$\r$\n${APP_NAME} connects this computer to your pump.io account.$\r$\n$\r$\nClick Install to continue."
+LangString WelcomeText ${LANG_SPANISH} "Se instalará ${APP_NAME} ${VERSION} solo para ti (no hacen falta permisos de administrador).$\r$\n$\r$\n${APP_NAME} conecta este equipo con tu cuenta de pump.io.$\r$\n$\r$\nHaz clic en Instalar para continuar."
+LangString WelcomeText ${LANG_GERMAN} "${APP_NAME} ${VERSION} wird nur für Sie installiert (ohne Administratorrechte).$\r$\n$\r$\n${APP_NAME} verbindet diesen Computer mit Ihrem pump.io-Konto.$\r$\n$\r$\nKlicken Sie auf „Installieren“, um fortzufahren."
+LangString WelcomeText ${LANG_FRENCH} "${APP_NAME} ${VERSION} va être installé pour vous seul (sans droits d’administrateur).$\r$\n$\r$\n${APP_NAME} connecte cet ordinateur à votre compte pump.io.$\r$\n$\r$\nCliquez sur Installer pour continuer."
+LangString InstallButton ${LANG_ENGLISH} "&Install"
+LangString InstallButton ${LANG_SPANISH} "&Instalar"
+LangString InstallButton ${LANG_GERMAN} "&Installieren"
+LangString InstallButton ${LANG_FRENCH} "&Installer"
+LangString RunText ${LANG_ENGLISH} "Start ${APP_NAME} now"
+LangString RunText ${LANG_SPANISH} "Abrir ${APP_NAME} ahora"
+LangString RunText ${LANG_GERMAN} "${APP_NAME} jetzt starten"
+LangString RunText ${LANG_FRENCH} "Lancer ${APP_NAME} maintenant"
+; The message box's Retry button is Windows' own, in the system's language.
+LangString AppRunning ${LANG_ENGLISH} "${APP_NAME} is running. Please close it, then click Retry."
+LangString AppRunning ${LANG_SPANISH} "${APP_NAME} está abierto. Ciérralo y haz clic en Reintentar."
+LangString AppRunning ${LANG_GERMAN} "${APP_NAME} ist geöffnet. Bitte schließen Sie es und klicken Sie dann auf „Wiederholen“."
+LangString AppRunning ${LANG_FRENCH} "${APP_NAME} est ouvert. Fermez-le, puis cliquez sur Recommencer."
+LangString ShortcutComment ${LANG_ENGLISH} "Connect to your pump.io account"
+LangString ShortcutComment ${LANG_SPANISH} "Conecta tu cuenta de pump.io"
+LangString ShortcutComment ${LANG_GERMAN} "Mit Ihrem pump.io-Konto verbinden"
+LangString ShortcutComment ${LANG_FRENCH} "Connectez votre compte pump.io"
+LangString RemoveAccounts ${LANG_ENGLISH} "Also remove your saved ${APP_NAME} accounts from this computer?$\r$\n$\r$\nChoose No to keep them, for example if you will install ${APP_NAME} again."
+LangString RemoveAccounts ${LANG_SPANISH} "¿Quitar también de este equipo tus cuentas guardadas en ${APP_NAME}?$\r$\n$\r$\nElige No para conservarlas, por ejemplo si vas a volver a instalar ${APP_NAME}."
+LangString RemoveAccounts ${LANG_GERMAN} "Auch Ihre in ${APP_NAME} gespeicherten Konten von diesem Computer entfernen?$\r$\n$\r$\nWählen Sie „Nein“, um sie zu behalten, zum Beispiel wenn Sie ${APP_NAME} wieder installieren möchten."
+LangString RemoveAccounts ${LANG_FRENCH} "Supprimer aussi de cet ordinateur vos comptes enregistrés dans ${APP_NAME} ?$\r$\n$\r$\nChoisissez Non pour les garder, par exemple si vous allez réinstaller ${APP_NAME}."
 
 Function WelcomeShow
   ; The welcome page's Next button installs straight away.
   GetDlgItem $0 $HWNDPARENT 1
-  SendMessage $0 ${WM_SETTEXT} 0 "STR:&Install"
+  SendMessage $0 ${WM_SETTEXT} 0 "STR:$(InstallButton)"
 FunctionEnd
 
 !macro WAIT_FOR_APP_TO_CLOSE UN
@@ -89,7 +121,7 @@ Function ${UN}WaitForAppToClose
   loop:
     FindWindow $0 "${WINDOW_CLASS}" "${APP_NAME}"
     ${If} $0 <> 0
-      MessageBox MB_RETRYCANCEL|MB_ICONEXCLAMATION "${APP_NAME} is running. Please close it, then click Retry." /SD IDCANCEL IDRETRY loop
+      MessageBox MB_RETRYCANCEL|MB_ICONEXCLAMATION "$(AppRunning)" /SD IDCANCEL IDRETRY loop
       ; Refused: say so in the exit code too (2, as for any abort), for package managers and scripts.
       SetErrorLevel 2
       Abort
@@ -111,7 +143,7 @@ Section "Install"
   WriteUninstaller "$INSTDIR\${UNINSTALLER}"
 
   CreateShortcut "$SMPROGRAMS\${APP_NAME}.lnk" "$INSTDIR\${EXE_NAME}" "" "$INSTDIR\${EXE_NAME}" 0 \
-    SW_SHOWNORMAL "" "Connect to your pump.io account"
+    SW_SHOWNORMAL "" "$(ShortcutComment)"
 
   WriteRegStr HKCU "${UNINST_KEY}" "DisplayName" "${APP_NAME}"
   WriteRegStr HKCU "${UNINST_KEY}" "DisplayVersion" "${VERSION}"
@@ -174,8 +206,7 @@ Section "Uninstall"
   ; uninstalls keep them).
   IfFileExists "${DATA_DIR}\*.*" 0 done
   MessageBox MB_YESNO|MB_ICONQUESTION|MB_DEFBUTTON2 \
-    "Also remove your saved ${APP_NAME} accounts from this computer?$\r$\n$\r$\nChoose No to keep them, for example if you will install ${APP_NAME} again." \
-    /SD IDNO IDNO done
+    "$(RemoveAccounts)" /SD IDNO IDNO done
   RMDir /r "${DATA_DIR}"
   RMDir "$APPDATA\fyne" ; only if no other Fyne app keeps its settings there
   done:
