@@ -24,6 +24,8 @@ type AccountStore interface {
 	// SaveToken keeps the access token and the profile and makes the account current.
 	SaveToken(address pumpauth.Address, t pumpauth.Token, p pumpauth.Profile) error
 	ClearToken(address pumpauth.Address) error
+	// DropToken removes the token t only if it is still the stored one.
+	DropToken(address pumpauth.Address, t pumpauth.Token) error
 	ClearClient(address pumpauth.Address) error
 	Forget(address pumpauth.Address) error
 }

@@ -50,7 +50,7 @@ func (c *controller) checkAccount(acct Account) {
 		return
 	case err == nil:
 	case errors.Is(err, pumpauth.ErrTokenRejected):
-		if c.store.ClearToken(addr) != nil {
+		if c.store.DropToken(addr, acct.PumpToken()) != nil {
 			state = stateUnknown
 			break
 		}

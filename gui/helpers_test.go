@@ -74,6 +74,10 @@ func (r *recordingStore) ClearToken(a pumpauth.Address) error {
 	return r.write("ClearToken", a, func() error { return r.Store.ClearToken(a) })
 }
 
+func (r *recordingStore) DropToken(a pumpauth.Address, t pumpauth.Token) error {
+	return r.write("DropToken", a, func() error { return r.Store.DropToken(a, t) })
+}
+
 func (r *recordingStore) ClearClient(a pumpauth.Address) error {
 	return r.write("ClearClient", a, func() error { return r.Store.ClearClient(a) })
 }

@@ -54,7 +54,7 @@ func (c *controller) runReconnect(a *attempt, acct Account) {
 	case errors.Is(err, pumpauth.ErrTokenRejected):
 		// The token is dead; the registration may still be good (if not, the
 		// request-token step says so and registerAgain cures it).
-		if err := c.store.ClearToken(a.addr); err != nil {
+		if err := c.store.DropToken(a.addr, acct.PumpToken()); err != nil {
 			c.failReconnect(a, storeError(err))
 			return
 		}

@@ -370,6 +370,17 @@ func (s *Store) ClearToken(address pumpauth.Address) error {
 	})
 }
 
+// DropToken removes the access token t of address if it is still the
+// stored one: a check that found t rejected never drops a newer token
+// saved while it ran.
+func (s *Store) DropToken(address pumpauth.Address, t pumpauth.Token) error {
+	return s.edit(address, func(r *record) {
+		if r.Token == t.Token && r.TokenSecret == t.Secret {
+			r.Token, r.TokenSecret = "", ""
+		}
+	})
+}
+
 // ClearClient drops the client credentials and the token of the account at
 // address (the server forgot this application), so the next connection
 // registers again. An unknown account is no error.

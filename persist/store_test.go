@@ -95,6 +95,28 @@ func TestStoreOperations(t *testing.T) {
 			current: alice,
 		},
 		{
+			name: "DropToken drops the token it names",
+			do: func(t *testing.T, s *Store) {
+				connect(t, s, "alice")
+				must(t, s.DropToken(parsed(alice), pumpauth.Token{Token: "token-alice", Secret: "token-secret-alice"}))
+			},
+			want: []Account{func() Account {
+				a := aliceConnected
+				a.Token, a.TokenSecret = "", ""
+				return a
+			}()},
+			current: alice,
+		},
+		{
+			name: "DropToken keeps a newer token",
+			do: func(t *testing.T, s *Store) {
+				connect(t, s, "alice")
+				must(t, s.DropToken(parsed(alice), pumpauth.Token{Token: "an-older-token", Secret: "token-secret-alice"}))
+			},
+			want:    []Account{aliceConnected},
+			current: alice,
+		},
+		{
 			name: "ClearToken keeps the registration",
 			do: func(t *testing.T, s *Store) {
 				connect(t, s, "alice")
