@@ -3,6 +3,7 @@ package gui
 import (
 	"errors"
 	"io/fs"
+	"os"
 	"path/filepath"
 
 	"fyne.io/fyne/v2"
@@ -28,7 +29,11 @@ type scriptsDialog struct {
 	u          *UI
 	acct       Account
 	pypumpPath string // where PyPump looks; "" when it cannot be worked out
-	d          dialog.Dialog
+	// pypumpBefore is PyPump's file as it was when the chooser opened: the
+	// chooser empties the file it hands over, and PyPump's file keeps the
+	// other accounts in it, whatever way it is saved.
+	pypumpBefore []byte
+	d            dialog.Dialog
 
 	savePyPump *keyButton // save into pypumpPath, keeping the other accounts there
 	pick       *keyButton // save into a file the person picks
@@ -104,8 +109,12 @@ func (s *scriptsDialog) onSavePyPump() {
 // replacing a file and empties it before handing it over (savePicked).
 func (s *scriptsDialog) onPick() {
 	s.d.Hide()
+	s.pypumpBefore = nil
+	if s.pypumpPath != "" {
+		s.pypumpBefore, _ = os.ReadFile(s.pypumpPath) // none: nothing to keep
+	}
 	s.picker = dialog.NewFileSave(s.savePicked, s.u.win)
-	s.picker.SetFileName("credentials.json")
+	s.picker.SetFileName("pumpconnect-" + s.acct.Addr().Nick + ".json")
 	if s.pypumpPath != "" {
 		if dir, err := storage.ListerForURI(storage.NewFileURI(filepath.Dir(s.pypumpPath))); err == nil {
 			s.picker.SetLocation(dir)
@@ -132,7 +141,20 @@ func (s *scriptsDialog) savePicked(w fyne.URIWriteCloser, err error) {
 		s.tell(lang.L("Not saved"), lang.L("Pump Connect can only save to a file on this computer."))
 		return
 	}
+	if s.pypumpPath != "" && sameFile(path, s.pypumpPath) {
+		if err := persist.RestorePyPumpFile(path, s.pypumpBefore); err != nil {
+			s.tell(lang.L("Not saved"), scriptsProblem(path, err))
+			return
+		}
+	}
 	s.save(path)
+}
+
+// sameFile reports whether a and b name one file (links followed).
+func sameFile(a, b string) bool {
+	fa, errA := os.Stat(a)
+	fb, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(fa, fb)
 }
 
 // save writes the keys to path and says what came of it.

@@ -249,6 +249,26 @@ func WritePyPumpFile(path string, acct Account) error {
 	return nil
 }
 
+// RestorePyPumpFile puts back data, what path held before something
+// emptied it (Fyne's file chooser truncates the file it hands over), with
+// the same atomic, private write as WritePyPumpFile. It does nothing when
+// path holds something again or data is empty.
+func RestorePyPumpFile(path string, data []byte) error {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil
+	}
+	if resolved, err := filepath.EvalSymlinks(path); err == nil {
+		path = resolved
+	}
+	if fi, err := os.Stat(path); err == nil && fi.Size() > 0 {
+		return nil
+	}
+	if err := writeFileAtomic(path, data); err != nil {
+		return fmt.Errorf("persist: writing %s: %w", path, err)
+	}
+	return nil
+}
+
 // readPyPumpFile reads the entries of an existing PyPump credentials file;
 // a missing or empty one has none.
 func readPyPumpFile(path string) (map[string]json.RawMessage, error) {
