@@ -129,14 +129,18 @@ func followCounts(p pumpauth.Profile) string {
 // show fills the home for a newly connected account: the placeholder
 // picture, an empty post box, and the inbox loading.
 func (s *homeScreen) show(addr pumpauth.Address, prof pumpauth.Profile) view {
+	if addr != s.addr {
+		// Another account: its own empty box. The same account (back after
+		// approving again) keeps what was being written.
+		s.note.SetText("")
+		s.audience.SetSelected(s.audiencePublic)
+	}
 	s.addr = addr
 	s.who.SetText(connectedAs(addr, prof))
 	s.counts.SetText(followCounts(prof))
 	s.avatar.Image = nil
 	s.avatar.Resource = theme.AccountIcon()
 	s.avatar.Refresh()
-	s.note.SetText("")
-	s.audience.SetSelected(s.audiencePublic)
 	s.setPosting(false)
 	s.postStatus.Hide()
 	s.openPosted.Hide()

@@ -35,6 +35,17 @@ type inboxView struct {
 
 	count int    // rows shown
 	next  string // where Load older goes on (the server's cursor); "" at the end
+
+	failedOlder bool       // what failed last was Load older: Retry repeats it
+	posted      *postedRow // the note just posted, kept on top through a refresh
+}
+
+// postedRow is the note just posted, as its row shows it.
+type postedRow struct {
+	act    pumpauth.Activity
+	link   string
+	open   func(string)
+	escape func()
 }
 
 func newInboxView(escape, refresh, older func()) *inboxView {
@@ -42,7 +53,13 @@ func newInboxView(escape, refresh, older func()) *inboxView {
 	v.title = &widget.Label{Text: lang.L("Your inbox"), TextStyle: fyne.TextStyle{Bold: true}}
 	v.refresh = newKeyButton(lang.L("Refresh"), widget.LowImportance, refresh, escape)
 	v.state = newText("")
-	v.retry = newKeyButton(lang.L("Retry"), widget.MediumImportance, refresh, escape)
+	v.retry = newKeyButton(lang.L("Retry"), widget.MediumImportance, func() {
+		if v.failedOlder {
+			older()
+		} else {
+			refresh()
+		}
+	}, escape)
 	v.retry.Hide()
 	v.rows = container.NewVBox()
 	v.older = newKeyButton(lang.L("Load older"), widget.MediumImportance, older, escape)
@@ -59,6 +76,7 @@ func newInboxView(escape, refresh, older func()) *inboxView {
 func (v *inboxView) reset() {
 	v.rows.RemoveAll()
 	v.count, v.next = 0, ""
+	v.failedOlder, v.posted = false, nil
 	v.older.Hide()
 	v.loading(false)
 }
@@ -81,11 +99,18 @@ func (v *inboxView) show(items []pumpauth.Activity, older bool, next string) {
 	if !older {
 		v.rows.RemoveAll()
 		v.count = 0
+		if p := v.posted; p != nil {
+			v.rows.Add(activityRow(p.act, p.link, p.open, p.escape))
+			v.count++
+		}
 	}
 	v.next = next
 	for _, act := range items {
 		if v.count >= maxInboxRows {
 			break
+		}
+		if v.posted != nil && act.ID == v.posted.act.ID {
+			continue // the server's copy of the note on top
 		}
 		v.rows.Add(activityRow(act, "", nil, nil))
 		v.count++
@@ -112,6 +137,7 @@ func (v *inboxView) show(items []pumpauth.Activity, older bool, next string) {
 // shown stay.
 func (v *inboxView) failed(msg string, older bool) {
 	v.ready()
+	v.failedOlder = older
 	v.older.SetText(lang.L("Load older"))
 	if older {
 		v.older.Enable()
@@ -123,6 +149,7 @@ func (v *inboxView) failed(msg string, older bool) {
 // prepend puts an activity (the note just posted) at the top, with a
 // button opening link when there is one.
 func (v *inboxView) prepend(act pumpauth.Activity, link string, open func(string), escape func()) {
+	v.posted = &postedRow{act: act, link: link, open: open, escape: escape}
 	v.rows.Objects = append([]fyne.CanvasObject{activityRow(act, link, open, escape)}, v.rows.Objects...)
 	v.count++
 	v.setState("", widget.MediumImportance)
