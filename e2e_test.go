@@ -158,6 +158,7 @@ func TestE2EConnectRestartReconnect(t *testing.T) {
 	e.waitText("Posted for everyone", 15*time.Second)
 	e.waitText("Written in the e2e test", 5*time.Second)
 	e.screenshot("home")
+
 	if n := e.srv.Requests(pumptest.Feed); n != 1 {
 		t.Fatalf("%d posts reached the server, want 1", n)
 	}
@@ -191,6 +192,8 @@ func TestE2EConnectRestartReconnect(t *testing.T) {
 	}
 	e.xdotool("key", "Return") // the default: Use alice@…
 	e.waitText("Connected as", 20*time.Second)
+	// This home read the inbox afresh: the note posted above comes from the server.
+	e.waitText("Written in the e2e test", 15*time.Second)
 	if e.hasToken("bob") || e.storedAccount("alice") == nil {
 		t.Fatal("after Use alice: bob holds a token, or alice none")
 	}
