@@ -72,5 +72,12 @@ func (c *controller) useApprovedAccount(a *attempt, tok pumpauth.Token, prof pum
 		fail(err)
 		return
 	}
-	c.showHome(got, prof, a.pump)
+	// a.pump speaks for the address typed: the home needs one for got.
+	acct, _ := c.store.Account(got)
+	p, err := c.newPump(acct.Client(c.opts.AppName), got, append(storedOptions(acct), pumpauth.WithToken(tok))...)
+	if err != nil {
+		c.fail(a, err)
+		return
+	}
+	c.showHome(got, prof, p)
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/pumpconnect/pumpconnect/pumpauth"
 	"github.com/pumpconnect/pumpconnect/pumpauth/pumptest"
@@ -66,6 +67,17 @@ func TestConnect_WrongAccount(t *testing.T) {
 				}
 				if cur, _ := st.Current(); cur.Address != alice {
 					t.Errorf("current %q", cur.Address)
+				}
+				// The home speaks for alice: her inbox loads, her note goes to her feed.
+				h.waitInbox()
+				if h.u.home.inbox.retry.Visible() {
+					t.Errorf("alice's inbox fails: %q", h.u.home.inbox.state.Text)
+				}
+				h.u.home.note.SetText("from alice")
+				test.Tap(h.u.home.postButton)
+				h.eventually("the post", func() bool { return !h.u.home.postButton.Disabled() })
+				if h.u.home.postStatus.Importance == widget.DangerImportance {
+					t.Errorf("alice's post fails: %q", h.u.home.postStatus.Text)
 				}
 			case "try again as bob":
 				h.setBrowser(browserAs(t, s, "bob", "builder")) // logged out and in again as bob
