@@ -40,6 +40,23 @@ func (h *harness) waitInbox() {
 	h.eventually("the inbox", func() bool { return h.u.ctl.home != nil && !h.u.ctl.home.loading })
 }
 
+// openHome starts the window on alice, connected on s, whose inbox holds
+// notes "note 1" … "note N" from bob, and waits for the inbox.
+func openHome(t *testing.T, s *pumptest.Server, notes int) *harness {
+	t.Helper()
+	if notes > 0 {
+		s.AddUser("bob", "builder", "Bob Builder")
+	}
+	for i := 1; i <= notes; i++ {
+		deliver(t, s, "alice", "bob", fmt.Sprintf("note %d", i))
+	}
+	h := newHarness(t, connectedStore(t, s), Options{})
+	h.u.Start()
+	h.waitScreen(screenHome)
+	h.waitInbox()
+	return h
+}
+
 func deliver(t *testing.T, s *pumptest.Server, to, from, html string) string {
 	t.Helper()
 	id, err := s.Deliver(to, from, html)
@@ -132,16 +149,7 @@ func TestHome_InboxErrorAndRetry(t *testing.T) {
 
 // Load older adds the next page below, until the server has no more.
 func TestHome_LoadOlder(t *testing.T) {
-	s := newServer(t)
-	s.AddUser("bob", "builder", "Bob Builder")
-	for i := 1; i <= inboxPage+5; i++ {
-		deliver(t, s, "alice", "bob", fmt.Sprintf("note %d", i))
-	}
-	st := connectedStore(t, s)
-	h := newHarness(t, st, Options{})
-	h.u.Start()
-	h.waitScreen(screenHome)
-	h.waitInbox()
+	h := openHome(t, newServer(t), inboxPage+5)
 	in := h.u.home.inbox
 	rows := h.inboxTexts()
 	if len(rows) != inboxPage || rows[0] != fmt.Sprintf("Bob Builder posted a note | note %d", inboxPage+5) || !in.older.Visible() {
@@ -168,11 +176,7 @@ func TestHome_LoadOlder(t *testing.T) {
 // at the top of the inbox with a link to its page.
 func TestHome_PostNote(t *testing.T) {
 	s := newServer(t)
-	st := connectedStore(t, s)
-	h := newHarness(t, st, Options{})
-	h.u.Start()
-	h.waitScreen(screenHome)
-	h.waitInbox()
+	h := openHome(t, s, 0)
 	home := h.u.home
 	if h.w.Canvas().Focused() != home.note {
 		t.Errorf("the keyboard is on %T, not the post box", h.w.Canvas().Focused())
@@ -350,11 +354,8 @@ func TestAccounts_RejectedTokenOnOneAccountOnly(t *testing.T) {
 // A token rejected while the home is in use asks for permission again.
 func TestHome_TokenRejectedAsksAgain(t *testing.T) {
 	s := newServer(t)
-	st := connectedStore(t, s)
-	h := newHarness(t, st, Options{})
-	h.u.Start()
-	h.waitScreen(screenHome)
-	h.waitInbox()
+	h := openHome(t, s, 0)
+	st := h.store
 	s.RevokeTokens()
 	test.Tap(h.u.home.inbox.refresh)
 	h.waitScreen(screenProblem)

@@ -1,7 +1,6 @@
 package gui
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -79,14 +78,7 @@ func TestHome_NoteKeptWhenTokenRejectedOnPost(t *testing.T) {
 // rows already shown.
 func TestHome_RetryRepeatsLoadOlder(t *testing.T) {
 	s := newServer(t)
-	s.AddUser("bob", "builder", "Bob Builder")
-	for i := 1; i <= inboxPage+3; i++ {
-		deliver(t, s, "alice", "bob", fmt.Sprintf("note %d", i))
-	}
-	st := connectedStore(t, s)
-	h := newHarness(t, st, Options{})
-	h.u.Start()
-	h.waitInbox()
+	h := openHome(t, s, inboxPage+3)
 	in := h.u.home.inbox
 	s.SetFault(pumptest.Inbox, pumptest.Fault{Status: 500})
 	test.Tap(in.older)
