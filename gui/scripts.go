@@ -176,7 +176,7 @@ func scriptsProblem(path string, err error) string {
 	case errors.As(err, &fe):
 		// The reason is persist's, in English: a technical detail, as err's text below.
 		return lang.L("{{.Path}} is there but is not a PyPump credentials file ({{.Reason}}), so Pump Connect left it as it is: replacing it could lose other keys kept in it. Move it away, or save to a file you pick.",
-			args{"Path": path, "Reason": fe.Reason})
+			args{"Path": path, "Reason": fileProblem(fe.Problem)})
 	case errors.Is(err, persist.ErrNotConnected):
 		return lang.L("This account is not connected, so there are no keys to save. Connect it first, then try again.")
 	case errors.Is(err, fs.ErrPermission):
@@ -184,6 +184,20 @@ func scriptsProblem(path string, err error) string {
 	}
 	// persist's errors name the file and the system's reason, never a key.
 	return lang.L("Pump Connect could not save the keys in {{.Path}}.", args{"Path": path}) + " " + err.Error()
+}
+
+// fileProblem says what is wrong with a PyPump file, in a few words.
+func fileProblem(p persist.PyPumpFileProblem) string {
+	switch p {
+	case persist.NotRegularFile:
+		return lang.L("it is not a regular file")
+	case persist.FileTooLarge:
+		return lang.L("it is far too large")
+	case persist.NotJSON:
+		return lang.L("it is not valid JSON")
+	default:
+		return lang.L("it holds JSON that is not an object")
+	}
 }
 
 // tell shows the outcome of a save.

@@ -67,9 +67,22 @@ var (
 // alone: writing would have lost what it holds. It wraps ErrNotPyPumpFile.
 // Its text never quotes the file's content.
 type PyPumpFileError struct {
-	Path   string
-	Reason string // e.g. "it is not valid JSON (at byte 12)"
+	Path    string
+	Problem PyPumpFileProblem
+	Reason  string // the problem in English, e.g. "it is not valid JSON (at byte 12)"
 }
+
+// PyPumpFileProblem is what is wrong with a PyPump credentials file, for a
+// window to say in the person's language.
+type PyPumpFileProblem int
+
+// Problems of a PyPump credentials file.
+const (
+	NotRegularFile PyPumpFileProblem = iota + 1 // a folder, a device, …
+	FileTooLarge                                // far larger than any credentials file
+	NotJSON                                     // not valid JSON
+	NotJSONObject                               // JSON, but not an object
+)
 
 func (e *PyPumpFileError) Error() string {
 	return fmt.Sprintf("%s is not a PyPump credentials file: %s. It was left unchanged; move it away or pick another file", e.Path, e.Reason)
@@ -280,12 +293,12 @@ func readPyPumpFile(path string) (map[string]json.RawMessage, error) {
 	case err != nil:
 		return nil, fmt.Errorf("persist: reading %s: %w", path, err)
 	case !fi.Mode().IsRegular():
-		return nil, &PyPumpFileError{Path: path, Reason: "it is not a regular file"}
+		return nil, &PyPumpFileError{Path: path, Problem: NotRegularFile, Reason: "it is not a regular file"}
 	}
 	data, err := readLimited(path)
 	switch {
 	case errors.Is(err, errTooLarge):
-		return nil, &PyPumpFileError{Path: path, Reason: "it is far too large"}
+		return nil, &PyPumpFileError{Path: path, Problem: FileTooLarge, Reason: "it is far too large"}
 	case err != nil:
 		return nil, fmt.Errorf("persist: reading %s: %w", path, err)
 	}
@@ -296,14 +309,14 @@ func readPyPumpFile(path string) (map[string]json.RawMessage, error) {
 	if err := json.Unmarshal(trimmed, &entries); err != nil {
 		// The decoder's own text may quote the file: say where, not what.
 		var syn *json.SyntaxError
-		reason := "it holds JSON that is not an object"
+		problem, reason := NotJSONObject, "it holds JSON that is not an object"
 		switch {
 		case errors.As(err, &syn):
-			reason = "it is not valid JSON (at byte " + strconv.FormatInt(syn.Offset, 10) + ")"
+			problem, reason = NotJSON, "it is not valid JSON (at byte "+strconv.FormatInt(syn.Offset, 10)+")"
 		case !json.Valid(trimmed):
-			reason = "it is not valid JSON"
+			problem, reason = NotJSON, "it is not valid JSON"
 		}
-		return nil, &PyPumpFileError{Path: path, Reason: reason}
+		return nil, &PyPumpFileError{Path: path, Problem: problem, Reason: reason}
 	}
 	if entries == nil {
 		entries = map[string]json.RawMessage{}

@@ -183,13 +183,16 @@ func jsonEqual(a, b any) bool {
 // accounts in it would be lost.
 func TestWritePyPumpFileRefusesBrokenFile(t *testing.T) {
 	alice := connectedAccount(t, "alice")
-	for _, tc := range []struct{ name, content string }{
-		{"garbage", "this is not json client-secret-bob"},
-		{"cut short", `{"bob@other.example-client-key": "bob-k`},
-		{"an array", `["bob@other.example-client-key"]`},
-		{"a string", `"bob"`},
-		{"a number", `42`},
-		{"two objects", `{} {}`},
+	for _, tc := range []struct {
+		name, content string
+		problem       PyPumpFileProblem
+	}{
+		{"garbage", "this is not json client-secret-bob", NotJSON},
+		{"cut short", `{"bob@other.example-client-key": "bob-k`, NotJSON},
+		{"an array", `["bob@other.example-client-key"]`, NotJSONObject},
+		{"a string", `"bob"`, NotJSONObject},
+		{"a number", `42`, NotJSONObject},
+		{"two objects", `{} {}`, NotJSON},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "credentials.json")
@@ -199,8 +202,8 @@ func TestWritePyPumpFileRefusesBrokenFile(t *testing.T) {
 			if !errors.As(err, &fe) || !errors.Is(err, ErrNotPyPumpFile) {
 				t.Fatalf("err = %v, want a *PyPumpFileError", err)
 			}
-			if fe.Path != path {
-				t.Errorf("error names %q, want %q", fe.Path, path)
+			if fe.Path != path || fe.Problem != tc.problem {
+				t.Errorf("error names %q with problem %d, want %q, %d", fe.Path, fe.Problem, path, tc.problem)
 			}
 			if got := string(readFile(t, path)); got != tc.content {
 				t.Errorf("file changed to %q", got)
