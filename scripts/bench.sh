@@ -16,6 +16,9 @@
 #   BENCH_BASELINE=rev    also start Pump Connect as built from git revision rev, in the same alternation
 #                         (a before/after column; a committed revision, built from `git archive`)
 #   BENCH_TAGS=tags       build Pump Connect (not the baseline) with these go build tags, e.g. no_emoji
+#                         (not the package's build: its sizes stay the release build's)
+#   BENCH_DEB=file        our .deb for the sizes (`make bench` builds it and passes it); without it the
+#                         newest dist/*.deb, or the stripped binary when there is none
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-7}
@@ -54,6 +57,14 @@ if [[ -n $baseline ]]; then
 	mkdir "$work/base"
 	git archive "$baseline" | tar -x -C "$work/base"
 	(cd "$work/base" && go build -ldflags='-s -w' -trimpath -o "$work/pumpconnect-before" .)
+fi
+
+# Our Linux package: BENCH_DEB (`make bench` builds it first, `make package-linux`), else the newest
+# .deb in dist/, else none (then the stripped binary stands in for it in the sizes).
+deb=${BENCH_DEB:-$(ls -t dist/*.deb 2>/dev/null | head -1 || true)}
+if [[ -n $deb && ! -f $deb ]]; then
+	echo "BENCH_DEB=$deb: no such file" >&2
+	exit 1
 fi
 
 load() { cut -d' ' -f1-3 /proc/loadavg; }
@@ -198,28 +209,40 @@ table=$work/table.md
 	echo "$row"
 } >"$table"
 
-# Sizes: our stripped binary (and .deb when dist/ has one) against the peers' packages.
+# Sizes: our .deb (BENCH_DEB) or, without one, the stripped binary, against the peers' packages.
 sizes=$work/sizes.md
-kb_of_closure() { # PACKAGES…: installed size (KiB) of the union of their dependency closures
+closure() { # PACKAGES…: the packages of the union of their dependency closures, each once
 	apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks --no-replaces --no-enhances "$@" 2>/dev/null |
-		grep -E '^[a-z0-9]' | sort -u |
-		xargs dpkg-query -W -f '${Installed-Size}\n' 2>/dev/null | awk '{s += $1} END {print s + 0}'
+		grep -E '^[a-z0-9]' | sort -u
 }
-# Our package's dependencies: the Debian packages of the libraries the binary links (the path as ldd
-# gives it or, on a merged /usr, the other spelling of it).
-our_pkgs=$(for lib in $(ldd "$work/pumpconnect" | awk '/=> \// {print $3}'); do
-	dpkg -S "$lib" 2>/dev/null || dpkg -S "${lib#/usr}" 2>/dev/null || dpkg -S "/usr$lib" 2>/dev/null || true
-done | cut -d: -f1 | sort -u | tr '\n' ' ')
+kb() { xargs dpkg-query -W -f '${Installed-Size}\n' 2>/dev/null | awk '{s += $1} END {print s + 0}'; } # installed KiB of the packages on stdin
+shared() { comm -12 <(closure "$1") <(closure $our_pkgs) | kb; }
+bin_kb=$(( $(stat -c %s "$work/pumpconnect") / 1024 ))
+if [[ -n $deb ]]; then
+	# The closure as apt would pull it in for the peers: the package itself and the closure of its Depends
+	# (every alternative named; Recommends left out, as for the peers).
+	our_pkgs=$(dpkg-deb -f "$deb" Depends | tr ',|' '\n\n' | sed -E 's/\(.*\)//; s/:[a-z0-9]+//; s/[[:space:]]//g' | grep . | sort -u | tr '\n' ' ')
+	our_inst=$(dpkg-deb -f "$deb" Installed-Size)
+	ours_download="$(( $(stat -c %s "$deb") / 1024 )) ($(basename "$deb"))"
+	ours_inst="$our_inst (Installed-Size)"
+	ours_closure="$(( our_inst + $(closure $our_pkgs | kb) )) (the package and the closure of its Depends: ${our_pkgs% })"
+else
+	# No package: the Debian packages of the libraries the binary links (the path as ldd gives it or, on a
+	# merged /usr, the other spelling of it).
+	our_pkgs=$(for lib in $(ldd "$work/pumpconnect" | awk '/=> \// {print $3}'); do
+		dpkg -S "$lib" 2>/dev/null || dpkg -S "${lib#/usr}" 2>/dev/null || dpkg -S "/usr$lib" 2>/dev/null || true
+	done | cut -d: -f1 | sort -u | tr '\n' ' ')
+	ours_download="not built (\`make bench\` builds it); stripped binary $bin_kb"
+	ours_inst="$bin_kb (the binary)"
+	ours_closure="$(closure $our_pkgs | kb) (the packages of the libraries it links: ${our_pkgs% })"
+fi
 {
 	echo "| size | Pump Connect | Pumpa | Dianara |"
 	echo "| --- | --- | --- | --- |"
-	deb=$(ls dist/*.deb 2>/dev/null | head -1 || true)
-	ours_deb="not built (\`make package-linux\`); stripped binary $(( $(stat -c %s "$work/pumpconnect") / 1024 )) KiB"
-	[[ -n $deb ]] && ours_deb="$(( $(stat -c %s "$deb") / 1024 )) KiB ($(basename "$deb"))"
-	echo "| package download (KiB) | $ours_deb | $(apt-cache show pumpa | awk '/^Size:/ {print int($2 / 1024); exit}') | $(apt-cache show dianara | awk '/^Size:/ {print int($2 / 1024); exit}') |"
-	echo "| installed size of the package (KiB) | $(( $(stat -c %s "$work/pumpconnect") / 1024 )) (the binary) | $(dpkg-query -W -f '${Installed-Size}' pumpa) | $(dpkg-query -W -f '${Installed-Size}' dianara) |"
-	echo "| install closure, each package counted once (KiB) | $(kb_of_closure $our_pkgs) (the packages of the libraries it links: ${our_pkgs% }) | $(kb_of_closure pumpa) | $(kb_of_closure dianara) |"
-	echo "| closure shared with Pump Connect's (KiB) | – | $(comm -12 <(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks --no-replaces --no-enhances pumpa | grep -E '^[a-z0-9]' | sort -u) <(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks --no-replaces --no-enhances $our_pkgs | grep -E '^[a-z0-9]' | sort -u) | xargs dpkg-query -W -f '${Installed-Size}\n' 2>/dev/null | awk '{s += $1} END {print s + 0}') | $(comm -12 <(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks --no-replaces --no-enhances dianara | grep -E '^[a-z0-9]' | sort -u) <(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks --no-replaces --no-enhances $our_pkgs | grep -E '^[a-z0-9]' | sort -u) | xargs dpkg-query -W -f '${Installed-Size}\n' 2>/dev/null | awk '{s += $1} END {print s + 0}') |"
+	echo "| package download (KiB) | $ours_download | $(apt-cache show pumpa | awk '/^Size:/ {print int($2 / 1024); exit}') | $(apt-cache show dianara | awk '/^Size:/ {print int($2 / 1024); exit}') |"
+	echo "| installed size of the package (KiB) | $ours_inst | $(dpkg-query -W -f '${Installed-Size}' pumpa) | $(dpkg-query -W -f '${Installed-Size}' dianara) |"
+	echo "| install closure, each package counted once (KiB) | $ours_closure | $(closure pumpa | kb) | $(closure dianara | kb) |"
+	echo "| closure shared with Pump Connect's (KiB) | – | $(shared pumpa) | $(shared dianara) |"
 } >"$sizes"
 
 echo "Go benchmarks…"
