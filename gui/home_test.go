@@ -181,7 +181,7 @@ func TestHome_PostNote(t *testing.T) {
 	if h.w.Canvas().Focused() != home.note {
 		t.Errorf("the keyboard is on %T, not the post box", h.w.Canvas().Focused())
 	}
-	test.Type(home.note, "a <b> & c")
+	test.Type(home.note, "a <b> & c ¿qué? Grüße ✓")
 	home.note.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) // Enter: a new line, not a post
 	test.Type(home.note, "line 2")
 	if s.Requests(pumptest.Feed) != 0 {
@@ -195,7 +195,7 @@ func TestHome_PostNote(t *testing.T) {
 		t.Errorf("after posting: box %q status %q", home.note.Text, home.postStatus.Text)
 	}
 	rows := h.inboxTexts()
-	if len(rows) == 0 || rows[0] != "Alice Example posted a note | a <b> & c\nline 2" {
+	if len(rows) == 0 || rows[0] != "Alice Example posted a note | a <b> & c ¿qué? Grüße ✓\nline 2" {
 		t.Fatalf("top row %q", rows)
 	}
 	// What the server stored: the text escaped, the line break kept, for the followers.
@@ -203,7 +203,7 @@ func TestHome_PostNote(t *testing.T) {
 	if err != nil || len(c.Items) != 1 {
 		t.Fatalf("inbox %v %v", c, err)
 	}
-	if got := c.Items[0].Content; got != "a &lt;b&gt; &amp; c<br>\nline 2" {
+	if got := c.Items[0].Content; got != "a &lt;b&gt; &amp; c ¿qué? Grüße ✓<br>\nline 2" {
 		t.Errorf("stored content %q", got)
 	}
 	test.Tap(home.openPosted)
