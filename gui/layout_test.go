@@ -235,7 +235,7 @@ func TestScreenshots(t *testing.T) {
 				useLanguage(t, locale)
 				for _, sc := range layoutScreens() {
 					h := newShotHarness(t, sc)
-					h.app.Settings().SetTheme(variantTheme{theme.DefaultTheme(), v})
+					h.app.Settings().SetTheme(variantTheme{Theme(), v})
 					h.w.Resize(windowSize)
 					sc.show(h.u)
 					settle(h)
