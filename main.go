@@ -48,6 +48,9 @@ var appIcon = fyne.NewStaticResource("Icon.png", iconPNG)
 var headerIconPNG []byte
 
 func main() {
+	// On Windows, -export's output (and flag's own messages) reach the
+	// console it was typed in (console_windows.go).
+	useParentConsole(os.Args[1:])
 	useDemo := flag.Bool("demo", false, "connect to a pump.io demo server on this computer (user demo, password demo)")
 	exportAddr := flag.String("export", "", "print the keys of the saved account `ADDRESS` for scripts, and exit: they give full access to it")
 	exportFormat := flag.String("format", formatPyPump, "with -export: "+formatPyPump+" (the JSON object of PyPump's credentials.json) or "+formatEnv+" (shell export lines)")
