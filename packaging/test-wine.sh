@@ -5,16 +5,19 @@
 # own display, a fresh wine prefix in build/wine/prefix and the test pump.io server on loopback.
 #
 # The very installer in dist/ is installed silently, the installed program started, started
-# again (it must bring the first to the front), connected to pumptest through a fake browser,
-# restarted (it must reconnect by itself), and uninstalled with the registered
-# QuietUninstallString, first while it runs (refused, non-zero), then closed (0, removed, the
-# accounts kept). Screenshots go to artifacts/package/windows-*.png. Prints PASS/FAIL per check
-# and ends with "wine: N passed, M failed"; exits non-zero when anything failed.
+# again (it must bring the first to the front), connected to pumptest through a fake browser, asked
+# for the account's keys (-export: redirected to a file, and typed in a console without redirection,
+# where the GUI program must attach to it), restarted (it must reconnect by itself), and
+# uninstalled with the registered QuietUninstallString, first while it runs (refused, non-zero),
+# then closed (0, removed, the accounts kept). Screenshots go to artifacts/package/windows-*.png.
+# Prints PASS/FAIL per check and ends with "wine: N passed, M failed"; exits non-zero when anything
+# failed.
 #
 # Test-only helpers, built here and never shipped: a stand-in for bcryptprimitives.dll (wine 8
 # lacks it, Go programs need it: packaging/wine/bcryptprimitives.c), packaging/wine/wintool.c (the
-# foreground window; run a registered command line as a package manager would) and
-# packaging/wine/pumpserve (pumptest, driven from this script).
+# foreground window; run a registered command line as a package manager would; run a GUI program
+# with no console nor standard handles, as cmd.exe does on Windows) and packaging/wine/pumpserve
+# (pumptest, driven from this script).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 . packaging/test-lib.sh # also ROOT, GO, DIST, BUILD, ART, NAME, ID, VERSION, EXE
@@ -197,6 +200,96 @@ check "the account lands in %APPDATA%\\fyne\\$ID\\preferences.json: $addr, with 
 sleep 1
 check "screenshot artifacts/package/windows-connected.png is not blank" shot "$ART/windows-connected.png"
 check "one registration ($(count register))" test "$(count register)" = 1
+
+# --- -export: the keys for scripts, from the installed program (its window still open) ----------
+# Only key names reach this log, never values: they are the account's keys (pumptest's, here).
+# pypump_json FILE: FILE is what `-export $addr` prints, the JSON object of PyPump's credentials.json
+# for $addr, one key a line: exactly the five keys, each a non-empty string but the expiry, a number.
+pypump_json() {
+	tr -d '\r' <"$1" | sed 's/\x1b\[[0-9;?]*[A-Za-z]//g' | grep -v '^[[:space:]]*$' | awk -v p="$addr-" '
+		function bad(why) { print why; failed = 1 }
+		NR == 1 { if ($0 != "{") bad("line 1 is not {"); next }
+		closed { bad("line " NR " comes after }"); next }
+		$0 == "}" { closed = 1; next }
+		match($0, /^  "[^"]+": /) {
+			k = substr($0, 4, RLENGTH - 6); v = substr($0, RLENGTH + 1); sub(/,$/, "", v)
+			if (index(k, p) != 1) { bad("a key is not for " p); next }
+			k = substr(k, length(p) + 1); seen[k]++
+			if (k == "client-expirey" ? v !~ /^[0-9]+$/ : v !~ /^"[^"\\]+"$/) bad("the value of " k " is not as expected")
+			next
+		}
+		{ bad("line " NR " is not a \"key\": value line") }
+		END {
+			if (!closed) bad("no closing }")
+			n = split("client-key client-secret client-expirey oauth-access-token oauth-access-secret", want, " ")
+			for (i = 1; i <= n; i++) if (seen[want[i]] != 1) bad(want[i] " appears " seen[want[i]] + 0 " times, not once")
+			for (k in seen) if (!(" " k " " ~ " (client-key|client-secret|client-expirey|oauth-access-token|oauth-access-secret) ")) bad("unexpected key " k)
+			exit failed
+		}'
+}
+# env_lines FILE: FILE is what `-export $addr -format env` prints: comments and export NAME='…' lines
+# for the seven PUMP_ variables, which a shell sources; the token is the one in preferences.json.
+env_lines() {
+	local n missing=
+	for n in PUMP_WEBFINGER PUMP_SERVER PUMP_CLIENT_KEY PUMP_CLIENT_SECRET PUMP_CLIENT_EXPIRES PUMP_TOKEN PUMP_TOKEN_SECRET; do
+		grep -Eq "^export $n='[^']+'\$" "$1" || missing+=" $n"
+	done
+	[[ -z $missing ]] || { echo "no export NAME='…' line for:$missing"; return 1; }
+	if grep -Evq "^(#.*|export PUMP_[A-Z_]+='[^']*')\$" "$1"; then
+		echo "a line is neither a comment nor export NAME='…'"
+		return 1
+	fi
+	bash -c '. "$1" && [[ $PUMP_WEBFINGER == "$2" && $PUMP_SERVER == "http://${2#*@}" ]] && grep -Fq "$PUMP_TOKEN" "$3"' _ "$1" "$addr" "$PREFS" ||
+		{ echo "sourced, PUMP_WEBFINGER is not $addr, PUMP_SERVER not http://${addr#*@}, or PUMP_TOKEN is not the stored token"; return 1; }
+}
+# exited RC WANT ERRFILE: the exit status RC is WANT; with WANT 0, ERRFILE (stderr) is empty.
+exited() {
+	(($1 == $2)) || { echo "exit $1, not $2"; cat "$3"; return 1; }
+	(($2 != 0)) || ! test -s "$3" || { echo "stderr:"; cat "$3"; return 1; }
+}
+# refused RC OUTFILE ERRFILE: exit 1, nothing on stdout, stderr says $unknown is not saved.
+refused() {
+	exited "$1" 1 "$3" && ! test -s "$2" && grep -q "no account $unknown is saved" "$3" ||
+		{ echo "stdout $(wc -c <"$2") bytes; stderr:"; cat "$3"; return 1; }
+}
+"$WINE" "$APP" -export "$addr" >"$W/export.json" 2>"$W/export.err"
+rc=$?
+check "-export $addr > file: exit 0 ($rc), nothing on stderr" exited "$rc" 0 "$W/export.err"
+check "… and the file holds PyPump's five keys for $addr" pypump_json "$W/export.json"
+"$WINE" "$APP" -export "$addr" -format env >"$W/export.env" 2>"$W/export.err"
+rc=$?
+check "-export $addr -format env > file: exit 0 ($rc), nothing on stderr" exited "$rc" 0 "$W/export.err"
+check "… export PUMP_TOKEN='…' and the six other lines, which a shell sources" env_lines "$W/export.env"
+unknown=bob@${addr#*@}
+"$WINE" "$APP" -export "$unknown" >"$W/unknown.out" 2>"$W/unknown.err"
+rc=$?
+check "-export $unknown (not saved): exit 1 ($rc), nothing on stdout, why on stderr" refused "$rc" "$W/unknown.out" "$W/unknown.err"
+
+# Typed in cmd.exe or PowerShell without redirection, the GUI program has no console and no standard
+# handles on real Windows: it must attach to the console it was typed in and write there. wine hands
+# a GUI program its parent's console and handles instead (also in wineconsole's cmd), so wintool
+# run-no-std starts it as Windows does. wine's console needs a terminal: script(1) gives it one,
+# wide enough that conhost wraps no line.
+in_console() { # in_console CMDLINE [OUT]: runs it so (stdout to OUT when given); prints what the console showed
+	WINE=$WINE WT=$W/tools/wintool.exe CMDLINE=$1 OUT=${2-} timeout 60 script -qec \
+		'stty cols 500 rows 50; "$WINE" "$WT" run-no-std "$CMDLINE" ${OUT:+"$OUT"}' /dev/null </dev/null |
+		tr -d '\r' | sed 's/\x1b\[[0-9;?]*[A-Za-z]//g'
+	return "${PIPESTATUS[0]}"
+}
+WINAPP="C:\\users\\$(id -un)\\AppData\\Local\\Programs\\$NAME\\$NAME.exe"
+in_console "\"$WINAPP\" -export $addr" >"$W/console.txt"
+rc=$?
+check "in a console, unredirected: -export $addr exits 0 ($rc)" test "$rc" = 0
+check "… and the console shows PyPump's five keys for $addr" pypump_json "$W/console.txt"
+in_console "\"$WINAPP\" -export $addr" "Z:${W//\//\\}\\console-out.json" >"$W/console.txt"
+rc=$?
+check "in a console, stdout alone redirected (> file): exit 0 ($rc), the console shows nothing" \
+	bash -c '(($1 == 0)) && ! grep -q "[^[:space:]]" "$2"' _ "$rc" "$W/console.txt"
+check "… and the file holds the five keys" pypump_json "$W/console-out.json"
+in_console "\"$WINAPP\" -export $unknown" >"$W/console.txt"
+rc=$?
+check "in a console, -export $unknown: exit 1 ($rc), and the console says why" \
+	bash -c '(($1 == 1)) && grep -q "no account $2 is saved" "$3" || { cat "$3"; exit 1; }' _ "$rc" "$unknown" "$W/console.txt"
 
 # --- restart: it reconnects by itself ------------------------------------------------------------
 check "it closes when asked (taskkill)" stop_app
