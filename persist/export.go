@@ -106,18 +106,23 @@ func PyPumpCredentials(acct Account) (map[string]any, error) {
 	if err := exportable(acct); err != nil {
 		return nil, err
 	}
-	var expires int64
-	if !acct.ClientExpiresAt.IsZero() {
-		expires = acct.ClientExpiresAt.Unix()
-	}
 	p := acct.Address + "-"
 	return map[string]any{
 		p + PyPumpClientKey:    acct.ClientKey,
 		p + PyPumpClientSecret: acct.ClientSecret,
-		p + PyPumpClientExpiry: expires,
+		p + PyPumpClientExpiry: expirySeconds(acct),
 		p + PyPumpToken:        acct.Token,
 		p + PyPumpTokenSecret:  acct.TokenSecret,
 	}, nil
+}
+
+// expirySeconds is when the registration expires, in unix seconds, as
+// pump.io sends it; 0 for never.
+func expirySeconds(acct Account) int64 {
+	if acct.ClientExpiresAt.IsZero() {
+		return 0
+	}
+	return acct.ClientExpiresAt.Unix()
 }
 
 // PyPumpJSON is PyPumpCredentials as an indented JSON object, ending in a
@@ -167,10 +172,6 @@ func EnvExport(acct Account) (string, error) {
 	if err := exportable(acct); err != nil {
 		return "", err
 	}
-	var expires int64
-	if !acct.ClientExpiresAt.IsZero() {
-		expires = acct.ClientExpiresAt.Unix()
-	}
 	var b strings.Builder
 	b.WriteString("# Pump Connect: the keys of " + acct.Address + ".\n")
 	b.WriteString("# They give full access to the account: keep them private.\n")
@@ -179,7 +180,7 @@ func EnvExport(acct Account) (string, error) {
 		{EnvServer, ServerURL(acct)},
 		{EnvClientKey, acct.ClientKey},
 		{EnvClientSecret, acct.ClientSecret},
-		{EnvClientExpiry, strconv.FormatInt(expires, 10)},
+		{EnvClientExpiry, strconv.FormatInt(expirySeconds(acct), 10)},
 		{EnvToken, acct.Token},
 		{EnvTokenSecret, acct.TokenSecret},
 	} {

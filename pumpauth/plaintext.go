@@ -144,6 +144,20 @@ func (w *textWriter) link(n *html.Node) {
 	}
 }
 
+// shown reports whether r is written at all: not an invisible or
+// direction-changing character (IsInvisible), nor a byte that was not UTF-8.
+func shown(r rune) bool { return r != utf8.RuneError && !IsInvisible(r) }
+
+// visibleOnly is s without the characters that are not shown.
+func visibleOnly(s string) string {
+	return strings.Map(func(r rune) rune {
+		if !shown(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
 // shownHref is the link's href when it is worth showing: absolute http,
 // https or mailto, cleaned like any other text; else "".
 func shownHref(n *html.Node) string {
@@ -151,12 +165,7 @@ func shownHref(n *html.Node) string {
 		if a.Namespace != "" || a.Key != "href" {
 			continue
 		}
-		href := strings.Join(strings.Fields(strings.Map(func(r rune) rune {
-			if r == utf8.RuneError || IsInvisible(r) {
-				return -1
-			}
-			return r
-		}, a.Val)), "")
+		href := strings.Join(strings.Fields(visibleOnly(a.Val)), "")
 		u, err := url.Parse(href)
 		if err != nil {
 			return ""
@@ -184,12 +193,7 @@ func textOf(n *html.Node) string {
 		for c := n.FirstChild; c != nil && b.Len() < 4*MaxPlainText; c = c.NextSibling {
 			switch {
 			case c.Type == html.TextNode:
-				b.WriteString(strings.Map(func(r rune) rune {
-					if r == utf8.RuneError || IsInvisible(r) {
-						return -1
-					}
-					return r
-				}, c.Data))
+				b.WriteString(visibleOnly(c.Data))
 			case c.Type == html.ElementNode && !dropped[c.Data]:
 				if c.Data == "br" {
 					b.WriteByte(' ')
@@ -220,7 +224,7 @@ func (w *textWriter) text(s string) {
 			return
 		}
 		switch {
-		case r == utf8.RuneError, IsInvisible(r):
+		case !shown(r):
 		case r == '\n' && w.pre > 0:
 			w.lineBreak()
 		case unicode.IsSpace(r):
