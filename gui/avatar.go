@@ -19,6 +19,9 @@ import (
 	"syscall"
 	"time"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/theme"
 	xdraw "golang.org/x/image/draw"
 
 	"github.com/pumpconnect/pumpconnect/pumpauth"
@@ -286,4 +289,23 @@ func shrink(img image.Image, side int) image.Image {
 	dst := image.NewNRGBA(image.Rect(0, 0, w, h))
 	xdraw.CatmullRom.Scale(dst, dst.Bounds(), img, b, xdraw.Src, nil)
 	return dst
+}
+
+// newAvatarImage is a square of side units for a person's picture, showing
+// the placeholder until showAvatar gives it one.
+func newAvatarImage(side float32) *canvas.Image {
+	pic := canvas.NewImageFromResource(theme.AccountIcon())
+	pic.FillMode = canvas.ImageFillContain
+	pic.SetMinSize(fyne.NewSquareSize(side))
+	return pic
+}
+
+// showAvatar puts img in pic, or the placeholder when img is nil.
+func showAvatar(pic *canvas.Image, img image.Image) {
+	if img == nil {
+		pic.Image, pic.Resource = nil, theme.AccountIcon()
+	} else {
+		pic.Image, pic.Resource = img, nil
+	}
+	pic.Refresh()
 }

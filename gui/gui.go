@@ -288,7 +288,7 @@ func (u *UI) showHome(addr pumpauth.Address, prof pumpauth.Profile) {
 
 func (u *UI) homeAgain() { u.show(u.home.view()) }
 
-func (u *UI) setAvatar(img image.Image) { u.home.setAvatar(img) }
+func (u *UI) setAvatar(img image.Image) { showAvatar(u.home.avatar, img) }
 
 func (u *UI) inboxLoading(older bool) { u.home.inbox.loading(older) }
 

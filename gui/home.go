@@ -1,8 +1,6 @@
 package gui
 
 import (
-	"image"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
@@ -60,9 +58,7 @@ type homeScreen struct {
 
 func newHomeScreen(escape func(), act homeActions) *homeScreen {
 	s := &homeScreen{act: act}
-	s.avatar = canvas.NewImageFromResource(theme.AccountIcon())
-	s.avatar.FillMode = canvas.ImageFillContain
-	s.avatar.SetMinSize(fyne.NewSquareSize(avatarSize))
+	s.avatar = newAvatarImage(avatarSize)
 	s.who = newText("")
 	s.who.TextStyle = fyne.TextStyle{Bold: true}
 	s.counts = newText("")
@@ -138,9 +134,7 @@ func (s *homeScreen) show(addr pumpauth.Address, prof pumpauth.Profile) view {
 	s.addr = addr
 	s.who.SetText(connectedAs(addr, prof))
 	s.counts.SetText(followCounts(prof))
-	s.avatar.Image = nil
-	s.avatar.Resource = theme.AccountIcon()
-	s.avatar.Refresh()
+	showAvatar(s.avatar, nil)
 	s.setPosting(false)
 	s.postStatus.Hide()
 	s.openPosted.Hide()
@@ -152,13 +146,6 @@ func (s *homeScreen) show(addr pumpauth.Address, prof pumpauth.Profile) view {
 // view is the home as it stands, to go back to from the account switcher.
 func (s *homeScreen) view() view {
 	return view{name: screenHome, content: s.content, focus: s.note}
-}
-
-// setAvatar replaces the placeholder.
-func (s *homeScreen) setAvatar(img image.Image) {
-	s.avatar.Resource = nil
-	s.avatar.Image = img
-	s.avatar.Refresh()
 }
 
 // onPost reports the note, unless it is empty or one is on its way.

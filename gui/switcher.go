@@ -7,7 +7,6 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -124,9 +123,7 @@ func (s *switcherScreen) show(entries []accountEntry) view {
 func (s *switcherScreen) row(e accountEntry) *switcherRow {
 	acct := e.acct
 	r := &switcherRow{}
-	r.avatar = canvas.NewImageFromResource(theme.AccountIcon())
-	r.avatar.FillMode = canvas.ImageFillContain
-	r.avatar.SetMinSize(fyne.NewSquareSize(40))
+	r.avatar = newAvatarImage(40)
 	name := &widget.Label{Text: accountName(acct), TextStyle: fyne.TextStyle{Bold: e.current}, Truncation: fyne.TextTruncateEllipsis}
 	r.state = &widget.Label{Wrapping: fyne.TextWrapWord} // a long state in a long language wraps
 	r.open = newKeyButton(lang.L("Open"), widget.MediumImportance, func() { s.act.open(acct) }, s.escape)
@@ -134,7 +131,7 @@ func (s *switcherScreen) row(e accountEntry) *switcherRow {
 	s.rows[acct.Address] = r
 	r.setState(e.state, e.current)
 	if e.avatar != nil {
-		r.setAvatar(e.avatar)
+		showAvatar(r.avatar, e.avatar)
 	}
 	if e.current {
 		r.open.Hide() // it shows already: Back goes to it
@@ -158,12 +155,6 @@ func (r *switcherRow) setState(st accountState, current bool) {
 	}
 }
 
-func (r *switcherRow) setAvatar(img image.Image) {
-	r.avatar.Resource = nil
-	r.avatar.Image = img
-	r.avatar.Refresh()
-}
-
 // setState updates an account's row, if it shows.
 func (s *switcherScreen) setState(address string, st accountState) {
 	if r, ok := s.rows[address]; ok {
@@ -174,6 +165,6 @@ func (s *switcherScreen) setState(address string, st accountState) {
 // setAvatar puts an account's picture in its row, if it shows.
 func (s *switcherScreen) setAvatar(address string, img image.Image) {
 	if r, ok := s.rows[address]; ok {
-		r.setAvatar(img)
+		showAvatar(r.avatar, img)
 	}
 }
