@@ -39,7 +39,7 @@ func (c *controller) showAccounts() {
 // for permission again when opened.
 func (c *controller) checkAccount(acct Account) {
 	addr := acct.Addr()
-	p, err := c.newPump(acct.Client(c.opts.AppName), addr, append(storedOptions(acct), pumpauth.WithToken(acct.PumpToken()))...)
+	p, err := c.storedPump(acct)
 	var prof pumpauth.Profile
 	if err == nil {
 		prof, err = p.Whoami(c.root)

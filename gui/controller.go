@@ -125,6 +125,12 @@ func storedOptions(acct Account) []pumpauth.Option {
 	return opts
 }
 
+// storedPump is a connection for a stored, connected account: its
+// registration, its endpoints, its https pin (storedOptions) and its token.
+func (c *controller) storedPump(acct Account) (*pumpauth.Pump, error) {
+	return c.newPump(acct.Client(c.opts.AppName), acct.Addr(), append(storedOptions(acct), pumpauth.WithToken(acct.PumpToken()))...)
+}
+
 // plainChoice is whether the address screen shows Allow plain HTTP ticked
 // for addr when want says so: never for an account pinned to https.
 func (c *controller) plainChoice(addr pumpauth.Address, want bool) bool {

@@ -14,11 +14,7 @@ import (
 func (c *controller) reconnect(acct Account) {
 	addr := acct.Addr()
 	a := c.begin(addr, func() { c.reconnect(acct) })
-	who := acct.Address
-	if acct.DisplayName != "" {
-		who = acct.DisplayName + " (" + acct.Address + ")"
-	}
-	c.view.showProgress(lang.L("Welcome back"), lang.L("Reconnecting as {{.Account}}…", args{"Account": who}))
+	c.view.showProgress(lang.L("Welcome back"), lang.L("Reconnecting as {{.Account}}…", args{"Account": accountName(acct)}))
 	go c.runReconnect(a, acct)
 }
 
@@ -29,8 +25,7 @@ func (c *controller) runReconnect(a *attempt, acct Account) {
 	fyne.DoAndWait(func() {})
 	// An account that connected over https stays on https (storedOptions),
 	// whatever its stored plain-HTTP choice says.
-	p, err := c.newPump(acct.Client(c.opts.AppName), a.addr,
-		append(storedOptions(acct), pumpauth.WithToken(acct.PumpToken()))...)
+	p, err := c.storedPump(acct)
 	var prof pumpauth.Profile
 	if err == nil {
 		a.pump = p

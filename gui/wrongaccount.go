@@ -72,9 +72,10 @@ func (c *controller) useApprovedAccount(a *attempt, tok pumpauth.Token, prof pum
 		fail(err)
 		return
 	}
-	// a.pump speaks for the address typed: the home needs one for got.
+	// a.pump speaks for the address typed: the home needs one for got, as
+	// just stored (with tok).
 	acct, _ := c.store.Account(got)
-	p, err := c.newPump(acct.Client(c.opts.AppName), got, append(storedOptions(acct), pumpauth.WithToken(tok))...)
+	p, err := c.storedPump(acct)
 	if err != nil {
 		c.fail(a, err)
 		return
