@@ -9,18 +9,24 @@ STATICCHECK_VERSION ?= v0.8.2
 STATICCHECK := build/tools/staticcheck-$(STATICCHECK_VERSION)
 comma := ,
 
+# Build tags of every build of the app: these targets, the e2e test's build, the packages
+# (packaging/package.sh takes APP_TAGS) and make bench. no_emoji leaves out Fyne's 4 MB emoji
+# font, which Fyne parses for every text style before the first frame: emoji are drawn from
+# the system's fonts instead, and only when some text has one (docs/benchmarks.md).
+export APP_TAGS := no_emoji
+
 .PHONY: run demo build test test-quick test-fuzz test-realprefs test-e2e test-lab fuzz faults screenshots screenshots-e2e bench deps-build deps-test clean
 
 run: deps-build
-	$(GO) build -o pumpconnect .
+	$(GO) build -tags $(APP_TAGS) -o pumpconnect .
 	./pumpconnect
 
 demo: deps-build
-	$(GO) build -o pumpconnect .
+	$(GO) build -tags $(APP_TAGS) -o pumpconnect .
 	./pumpconnect -demo
 
 build: deps-build
-	$(GO) build -o pumpconnect .
+	$(GO) build -tags $(APP_TAGS) -o pumpconnect .
 
 deps-build:
 	@scripts/install-deps.sh build
@@ -42,7 +48,7 @@ test-quick: deps-test $(STATICCHECK)
 	$(STATICCHECK) ./...
 	$(STATICCHECK) -tags e2e .
 	$(STATICCHECK) -tags lab ./pumpauth/
-	PUMPCONNECT_NEED_PYPUMP=1 $(GO) test -race -count=1 ./...
+	PUMPCONNECT_NEED_PYPUMP=1 $(GO) test -tags $(APP_TAGS) -race -count=1 ./...
 
 $(STATICCHECK):
 	GOBIN=$(CURDIR)/build/tools/bin $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
@@ -51,7 +57,7 @@ $(STATICCHECK):
 # persist against the real Fyne preferences file (needs cgo; no -race, which
 # would rebuild the GL driver's C code).
 test-realprefs: deps-test
-	$(GO) test -tags realprefs -count=1 ./persist/
+	$(GO) test -tags realprefs,$(APP_TAGS) -count=1 ./persist/
 
 # A short run of every fuzz target (the longer run is `make fuzz`).
 FUZZTIME ?= 10s
@@ -69,12 +75,12 @@ fuzz:
 # The real window under Xvfb: the connect flow and one fault row per kind;
 # screenshots land in artifacts/e2e/ and artifacts/faults/.
 test-e2e: deps-test
-	$(GO) test -tags e2e -count=1 -timeout 20m -run 'E2E' -v .
+	$(GO) test -tags e2e,$(APP_TAGS) -count=1 -timeout 20m -run 'E2E' -v .
 
 # The whole fault matrix in the real window (test-e2e runs one row per kind):
 # writes docs/faults.md and its screenshots in docs/faults/.
 faults: deps-test
-	FAULTS=all FAULTS_REPORT=$(CURDIR)/docs/faults.md $(GO) test -tags e2e -count=1 -timeout 60m -run 'E2EFaults' -v .
+	FAULTS=all FAULTS_REPORT=$(CURDIR)/docs/faults.md $(GO) test -tags e2e,$(APP_TAGS) -count=1 -timeout 60m -run 'E2EFaults' -v .
 
 # Every screen and dialog in English and Spanish, light and dark, at the
 # window's size, from Fyne's test driver: docs/screenshots/LANG-VARIANT/.
@@ -82,11 +88,11 @@ faults: deps-test
 SCREENSHOT_LANGS ?= en,es
 screenshots:
 	rm -rf $(foreach l,$(subst $(comma), ,$(SCREENSHOT_LANGS)),docs/screenshots/$(l)-light docs/screenshots/$(l)-dark)
-	SCREENSHOTS=$(CURDIR)/docs/screenshots SCREENSHOT_LANGS=$(SCREENSHOT_LANGS) $(GO) test -count=1 -run '^TestScreenshots$$' ./gui/
+	SCREENSHOTS=$(CURDIR)/docs/screenshots SCREENSHOT_LANGS=$(SCREENSHOT_LANGS) $(GO) test -tags $(APP_TAGS) -count=1 -run '^TestScreenshots$$' ./gui/
 
 # The real window under Xvfb (the end-to-end run), its screenshots copied to docs/screenshots/.
 screenshots-e2e: deps-test
-	UPDATE_SCREENSHOTS=1 $(GO) test -tags e2e -count=1 -timeout 20m -run 'E2EConnect' .
+	UPDATE_SCREENSHOTS=1 $(GO) test -tags e2e,$(APP_TAGS) -count=1 -timeout 20m -run 'E2EConnect' .
 
 # Start-up, memory, reconnect and size next to Pumpa and Dianara (installed
 # when missing), and the Go benchmarks: writes docs/benchmarks.md. BENCH_ROUNDS=7.

@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -205,10 +206,29 @@ func TestE2EConnectRestartReconnect(t *testing.T) {
 
 func (e *e2e) build() {
 	e.bin = filepath.Join(e.dir, "pumpconnect")
-	cmd := exec.Command("go", "build", "-o", e.bin, ".")
+	cmd := exec.Command("go", "build", "-tags", appTags(), "-o", e.bin, ".")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		e.t.Fatalf("build: %v\n%s", err, out)
 	}
+}
+
+// appTags is the build tags this test was built with, less e2e: the app
+// under test is built as the Makefile builds it (APP_TAGS).
+func appTags() string {
+	var tags []string
+	if info, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range info.Settings {
+			if s.Key != "-tags" {
+				continue
+			}
+			for _, t := range strings.Split(s.Value, ",") {
+				if t != "e2e" && t != "" {
+					tags = append(tags, t)
+				}
+			}
+		}
+	}
+	return strings.Join(tags, ",")
 }
 
 func (e *e2e) startXvfb() {

@@ -128,9 +128,13 @@ func init() {
 EOF
 }
 
-# Build tags `fyne package --release` would use.
+# The app's own build tags: the Makefile exports APP_TAGS (no_emoji: see its comment); the same
+# default when this script is run by hand.
+APP_TAGS=${APP_TAGS-no_emoji}
+
+# Build tags `fyne package --release` would use, and the app's own.
 release_tags() {
-	local tags=release
+	local tags=release${APP_TAGS:+,$APP_TAGS}
 	if awk '/^[[:space:]]*\[/{s=$0} s ~ /Migrations/ && /fyneDo[[:space:]]*=[[:space:]]*true/{f=1} END{exit !f}' FyneApp.toml; then
 		tags+=,migrated_fynedo
 	fi
@@ -232,7 +236,7 @@ Architecture: $ARCH
 Maintainer: $MAINTAINER
 Installed-Size: $(du -sk --exclude=DEBIAN "$root" | cut -f1)
 Depends: $depends
-Recommends: xdg-utils
+Recommends: xdg-utils, fonts-noto-color-emoji
 Section: net
 Priority: optional
 Description: connect your desktop to your pump.io account
@@ -249,10 +253,10 @@ EOF
 build_windows_exe() {
 	local src=$BUILD/pkgsrc/windows
 	snapshot "$src"
-	log "fyne package -os windows --release (CC=x86_64-w64-mingw32-gcc, GOFLAGS=-trimpath)"
+	log "fyne package -os windows --release --tags ${APP_TAGS:-''} (CC=x86_64-w64-mingw32-gcc, GOFLAGS=-trimpath)"
 	rm -f "$src/$APP_NAME.exe" "$src/$EXE.exe"
 	# -trimpath: no build machine paths in the program (fyne's release builds add it too, today).
-	(cd "$src" && CC=${WINDOWS_CC:-x86_64-w64-mingw32-gcc} GOARCH=$ARCH GOFLAGS=-trimpath "$FYNE" package -os windows --release)
+	(cd "$src" && CC=${WINDOWS_CC:-x86_64-w64-mingw32-gcc} GOARCH=$ARCH GOFLAGS=-trimpath "$FYNE" package -os windows --release ${APP_TAGS:+--tags "$APP_TAGS"})
 }
 
 windows_exe() {

@@ -90,6 +90,16 @@ no_build_paths() { # no_build_paths BINARY
 }
 check "installed binary is built with -trimpath and names no build folder" no_build_paths "$PREFIX/bin/$EXE"
 
+# Built with the app's tags (the Makefile's APP_TAGS), as the tests ran.
+built_with_tags() { # built_with_tags BINARY
+	local v want=${APP_TAGS-no_emoji} t
+	v=$("$GO" version -m "$1") || return 1
+	for t in ${want//,/ }; do
+		grep -Eq $'^\tbuild\t-tags=(.*,)?'"$t"'(,.*)?$' <<<"$v" || { echo "not built with -tags $t:"; grep $'\tbuild\t-tags' <<<"$v"; return 1; }
+	done
+}
+check "installed binary is built with the app's tags (${APP_TAGS-no_emoji})" built_with_tags "$PREFIX/bin/$EXE"
+
 # The installed binary, on a fresh Xvfb display, with a throwaway HOME (no real accounts touched).
 gui_run() {
 	mkdir -p "$tmp/home"
@@ -141,6 +151,8 @@ check ".deb Depends has the GL/X11 runtime libraries and libc6 ($depends)" bash 
 	for p in libc6 libgl1 libx11-6 libxcursor1 libxrandr2 libxinerama1 libxi6 libxxf86vm1; do
 		grep -Eq "(^|, )$p( |,|$)" <<<"$1" || { echo "Depends lacks $p: $1"; exit 1; }
 	done' _ "$depends"
+check ".deb Recommends an emoji font (the app is built without Fyne's: APP_TAGS=no_emoji)" \
+	bash -c 'grep -Eq "^ Recommends: .*fonts-noto-color-emoji" <<<"$1" || { echo "$1" | grep Recommends; exit 1; }' _ "$info"
 contents=$(dpkg-deb -c "$DEB" 2>&1)
 check ".deb installs the binary, .desktop file and icons under /usr" bash -c '
 	for p in " \./usr/bin/$2$" " \./usr/share/applications/$3\.desktop$" " \./usr/share/icons/hicolor/512x512/apps/$3\.png$" " \./usr/share/icons/hicolor/32x32/apps/$3\.png$"; do
@@ -166,6 +178,7 @@ exe_resources() {
 }
 check "app exe carries its icon and a manifest naming \"$NAME\" $VERSION.$BUILDNO" exe_resources
 check "app exe is built with -trimpath and names no build folder" no_build_paths "$WINEXE"
+check "app exe is built with the app's tags (${APP_TAGS-no_emoji})" built_with_tags "$WINEXE"
 setupfile=$(file -b "$SETUP")
 # A 64-bit NSIS stub (Target amd64-unicode), like the program. file(1) does not name NSIS here.
 check "installer is a PE32+ x86-64 GUI program ($setupfile)" \

@@ -15,7 +15,8 @@
 #   BENCH_OUT=file        write the report elsewhere than docs/benchmarks.md
 #   BENCH_BASELINE=rev    also start Pump Connect as built from git revision rev, in the same alternation
 #                         (a before/after column; a committed revision, built from `git archive`)
-#   BENCH_TAGS=tags       build Pump Connect (not the baseline) with these go build tags, e.g. no_emoji
+#   BENCH_TAGS=tags       build Pump Connect (not the baseline) with these go build tags instead of the
+#                         app's own (APP_TAGS, from the Makefile; no_emoji) — BENCH_TAGS= builds with none
 #                         (not the package's build: its sizes stay the release build's)
 #   BENCH_DEB=file        our .deb for the sizes (`make bench` builds it and passes it); without it the
 #                         newest dist/*.deb, or the stripped binary when there is none
@@ -48,7 +49,9 @@ cleanup() {
 trap cleanup EXIT
 
 echo "building…"
-tags=${BENCH_TAGS:-}
+# The app's own tags (the Makefile exports APP_TAGS): a revision's, read from its Makefile.
+app_tags() { sed -n 's/^export APP_TAGS := *//p' "$1/Makefile"; }
+tags=${BENCH_TAGS-$(app_tags .)}
 go build -ldflags='-s -w' -trimpath -tags "$tags" -o "$work/pumpconnect" .
 go build -o "$work/benchtools" ./scripts/benchtools
 baseline=${BENCH_BASELINE:-}
@@ -56,7 +59,7 @@ if [[ -n $baseline ]]; then
 	baseline=$(git rev-parse --short "$baseline")
 	mkdir "$work/base"
 	git archive "$baseline" | tar -x -C "$work/base"
-	(cd "$work/base" && go build -ldflags='-s -w' -trimpath -o "$work/pumpconnect-before" .)
+	(cd "$work/base" && go build -ldflags='-s -w' -trimpath -tags "$(app_tags .)" -o "$work/pumpconnect-before" .)
 fi
 
 # Our Linux package: BENCH_DEB (`make bench` builds it first, `make package-linux`), else the newest
@@ -144,7 +147,8 @@ table=$work/table.md
 {
 	echo "Rounds: $rounds, alternating; load average at the start $load_start, at the end $load_end ($(nproc) cores)."
 	echo
-	[[ -n $tags ]] && echo "Pump Connect built with -tags $tags." && echo
+	echo "Pump Connect built with -tags '$tags'$([[ -n $baseline ]] && echo ", the baseline with -tags '$(app_tags "$work/base")'")."
+	echo
 	if [[ -n $baseline ]]; then
 		echo "| figure (median, min–max) | Pump Connect | Pumpa | Dianara | ÷ Pumpa | ÷ Dianara | Pump Connect at $baseline (before) | before ÷ Pumpa | before ÷ Dianara |"
 		echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"

@@ -9,7 +9,7 @@
 set -euo pipefail
 
 build=(gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev)
-test=("${build[@]}" xvfb xdotool imagemagick x11-utils tesseract-ocr tesseract-ocr-eng python3-pypump python3-six)
+test=("${build[@]}" fonts-noto-color-emoji xvfb xdotool imagemagick x11-utils tesseract-ocr tesseract-ocr-eng python3-pypump python3-six)
 package=("${build[@]}" xvfb xdotool imagemagick x11-utils xz-utils file desktop-file-utils nsis gcc-mingw-w64-x86-64 osslsigncode openssl dpkg-dev)
 wine=(wine wine64 xvfb xdotool imagemagick x11-utils gcc-mingw-w64-x86-64)
 
