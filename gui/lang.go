@@ -2,9 +2,12 @@ package gui
 
 import (
 	"embed"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
+	"github.com/jeandeaual/go-locale"
+	"golang.org/x/text/language"
 
 	"github.com/pumpconnect/pumpconnect/gui/localeenv"
 )
@@ -37,10 +40,55 @@ func setUpLanguage() {
 	localeenv.Restore()
 }
 
-// loadTranslations adds the bundles; lang then picks the language from the
-// system's settings as they are now.
+// loadTranslations adds the bundles the system's language settings, as
+// they are now, can use; lang then picks the language from them. Parsing
+// a bundle costs about 3 ms before the first frame: English is always
+// added (the texts of a language that is not ours, plurals included), and
+// of the others only the one that matches best, as lang would choose it.
 func loadTranslations() {
-	if err := lang.AddTranslationsFS(translations, "translations"); err != nil {
-		fyne.LogError("could not load the translations", err)
+	for _, name := range bundlesFor(systemLanguages()) {
+		data, err := translations.ReadFile("translations/" + name)
+		if err == nil {
+			err = lang.AddTranslationsForLocale(data, fyne.Locale(strings.TrimSuffix(name, ".json")))
+		}
+		if err != nil {
+			fyne.LogError("could not load the translations "+name, err)
+		}
 	}
+}
+
+// systemLanguages is the person's languages, most wanted first, as lang
+// reads them.
+func systemLanguages() []string {
+	all, err := locale.GetLocales()
+	if err != nil || len(all) == 0 {
+		return []string{"en"}
+	}
+	return all
+}
+
+// bundlesFor returns the files of translations/ to add for a person whose
+// languages are these: en.json, and the bundle of the language that
+// matches them best, if it is another.
+func bundlesFor(languages []string) []string {
+	entries, _ := translations.ReadDir("translations")
+	files := []string{"en.json"}
+	tags := []language.Tag{language.English} // first: the match when none does
+	for _, e := range entries {
+		if name, ok := strings.CutSuffix(e.Name(), ".json"); ok && name != "en" {
+			files = append(files, e.Name())
+			tags = append(tags, language.Make(name))
+		}
+	}
+	want := make([]language.Tag, 0, len(languages))
+	for _, l := range languages {
+		if t, err := language.Parse(l); err == nil {
+			want = append(want, t)
+		}
+	}
+	_, i, conf := language.NewMatcher(tags).Match(want...)
+	if i > 0 && conf != language.No {
+		return []string{files[0], files[i]}
+	}
+	return files[:1]
 }

@@ -17,6 +17,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2/lang"
+	"golang.org/x/text/language"
 )
 
 // languages are the bundles in translations/, English first.
@@ -329,5 +330,50 @@ func TestTranslations_SystemLanguage(t *testing.T) {
 				t.Errorf("LANG is %q after, not %q as before", got, tt.lang)
 			}
 		})
+	}
+}
+
+// loadTranslations adds English and the one bundle the person's languages
+// match best, not all of them (each costs parsing before the first frame).
+// lang matches those languages against Fyne's own bundles too: whenever it
+// would pick one of ours, that one must have been added.
+func TestBundlesFor(t *testing.T) {
+	// Fyne 2.7.1's own bundles (fyne.io/fyne/v2/lang/translations).
+	fyneLanguages := []string{"en", "cs", "de", "el", "es", "fr", "pl", "pt", "pt-BR", "ru", "sv", "ta", "uk", "zh-Hans"}
+	tests := []struct {
+		languages []string
+		want      []string
+	}{
+		{[]string{"en-US"}, []string{"en.json"}},
+		{[]string{"es-ES"}, []string{"en.json", "es.json"}},
+		{[]string{"es-419"}, []string{"en.json", "es.json"}},
+		{[]string{"de-AT"}, []string{"en.json", "de.json"}},
+		{[]string{"fr-CA", "de"}, []string{"en.json", "fr.json"}},
+		{[]string{"it", "es"}, []string{"en.json", "es.json"}}, // the first we have
+		{[]string{"pt-BR"}, []string{"en.json"}},               // Fyne's, not ours: English
+		{[]string{"gl"}, []string{"en.json", "es.json"}},       // close enough, as lang sees it
+		{[]string{"C"}, []string{"en.json"}},                   // not a language
+		{[]string{}, []string{"en.json"}},                      // none given
+	}
+	for _, tt := range tests {
+		got := bundlesFor(tt.languages)
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("bundlesFor(%q) = %q, want %q", tt.languages, got, tt.want)
+		}
+		var all []language.Tag
+		for _, l := range append(slices.Clone(fyneLanguages), languages...) {
+			all = append(all, language.Make(l))
+		}
+		var want []language.Tag
+		for _, l := range tt.languages {
+			if tag, err := language.Parse(l); err == nil {
+				want = append(want, tag)
+			}
+		}
+		_, i, _ := language.NewMatcher(all).Match(want...)
+		picked := all[i].String()
+		if slices.Contains(languages, picked) && !slices.Contains(got, picked+".json") {
+			t.Errorf("for %q lang picks %s, but only %q were added", tt.languages, picked, got)
+		}
 	}
 }
