@@ -262,7 +262,7 @@ env_lines() {
 		echo "a line is neither a comment nor export NAME='…'"
 		return 1
 	fi
-	bash -c '. "$1" && [[ $PUMP_WEBFINGER == "$2" && $PUMP_SERVER == "http://${2#*@}" ]] && grep -Fq "$PUMP_TOKEN" "$3"' _ "$1" "$addr" "$PREFS" ||
+	bash -c '. "$1" && [[ $PUMP_WEBFINGER == "$2" && $PUMP_SERVER == "http://${2#*@}" ]] && grep -Fq -e "$PUMP_TOKEN" -- "$3"' _ "$1" "$addr" "$PREFS" ||
 		{ echo "sourced, PUMP_WEBFINGER is not $addr, PUMP_SERVER not http://${addr#*@}, or PUMP_TOKEN is not the stored token"; return 1; }
 }
 # exited RC WANT ERRFILE: the exit status RC is WANT; with WANT 0, ERRFILE (stderr) is empty.
