@@ -82,9 +82,10 @@ func bundlesFor(languages []string) []string {
 	}
 	want := make([]language.Tag, 0, len(languages))
 	for _, l := range languages {
-		if t, err := language.Parse(l); err == nil {
-			want = append(want, t)
-		}
+		// As lang does: a name Parse only half understands (glibc's
+		// de_DE@euro, Windows' es-ES_tradnl) still gives its language.
+		t, _ := language.Parse(l)
+		want = append(want, t)
 	}
 	_, i, conf := language.NewMatcher(tags).Match(want...)
 	if i > 0 && conf != language.No {
