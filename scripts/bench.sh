@@ -49,9 +49,10 @@ cleanup() {
 trap cleanup EXIT
 
 echo "building…"
-# The app's own tags (the Makefile exports APP_TAGS): a revision's, read from its Makefile.
+# The app's own tags: APP_TAGS as make exports it, else (run by hand, or a baseline revision)
+# read from the Makefile.
 app_tags() { sed -n 's/^export APP_TAGS := *//p' "$1/Makefile"; }
-tags=${BENCH_TAGS-$(app_tags .)}
+tags=${BENCH_TAGS-${APP_TAGS-$(app_tags .)}}
 # Each program is copied once after the build, as an installer writes it: one build fresh from
 # Go's linker had 2.6 MB more of its file resident at idle than the same bytes copied (20.6 MB
 # against 18.0, in every start), which says how the page cache got the file, not the program.
@@ -258,8 +259,8 @@ fi
 echo "Go benchmarks…"
 gobench=$work/gobench.txt
 {
-	go test -run '^$' -bench . -benchmem ./pumpauth/
-	go test -run '^$' -bench AvatarDecode -benchmem ./gui/
+	go test -tags "$tags" -run '^$' -bench . -benchmem ./pumpauth/
+	go test -tags "$tags" -run '^$' -bench AvatarDecode -benchmem ./gui/
 } | grep -E '^(Benchmark|goos|cpu)' | awk '!/^(goos|cpu)/ || !seen[$0]++' >"$gobench"
 
 gen=$work/gen.md
