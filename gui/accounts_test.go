@@ -49,11 +49,8 @@ func TestNoticeShownOnce(t *testing.T) {
 
 func TestConnected_ForgetAndAnother(t *testing.T) {
 	s := newServer(t)
-	st := connectedStore(t, s)
+	st, h := homeHarness(t, s)
 	addr := s.Address("alice")
-	h := newHarness(t, st, Options{})
-	h.u.Start()
-	h.waitScreen(screenHome)
 
 	test.Tap(h.u.home.another)
 	if h.u.screen != screenAddress || h.u.address.entry.Text != "" {

@@ -304,6 +304,16 @@ func connectedStore(t *testing.T, s *pumptest.Server) *recordingStore {
 	return st
 }
 
+// homeHarness connects alice to s, starts the UI and waits for her home.
+func homeHarness(t *testing.T, s *pumptest.Server) (*recordingStore, *harness) {
+	t.Helper()
+	st := connectedStore(t, s)
+	h := newHarness(t, st, Options{})
+	h.u.Start()
+	h.waitScreen(screenHome)
+	return st, h
+}
+
 func contains(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {

@@ -74,10 +74,7 @@ func TestHome_ShowsProfileAndInboxAsText(t *testing.T) {
 	must(t, s.SetFollowCounts("alice", 3, 1))
 	deliver(t, s, "alice", "bob", `<p>Hello <b>Alice</b> &amp; friends &lt;script&gt;</p><script>alert(1)</script>`)
 	deliver(t, s, "alice", "bob", `See <a href="https://example.org/x">this page</a><img src=x onerror="alert(2)">`)
-	st := connectedStore(t, s)
-	h := newHarness(t, st, Options{})
-	h.u.Start()
-	h.waitScreen(screenHome)
+	_, h := homeHarness(t, s)
 	h.waitInbox()
 
 	if got, want := h.u.home.who.Text, "Connected as Alice Example ("+s.Address("alice")+")"; got != want {
@@ -216,10 +213,7 @@ func TestHome_PostNote(t *testing.T) {
 // empty note is not sent.
 func TestHome_PostFailureKeepsTheNote(t *testing.T) {
 	s := newServer(t)
-	st := connectedStore(t, s)
-	h := newHarness(t, st, Options{})
-	h.u.Start()
-	h.waitScreen(screenHome)
+	_, h := homeHarness(t, s)
 	home := h.u.home
 	test.Type(home.note, "   ")
 	test.Tap(home.postButton)
@@ -267,11 +261,8 @@ func (h *harness) switcherRows() []string {
 func TestAccounts_SecondAccountOnOneServer(t *testing.T) {
 	s := newServer(t)
 	s.AddUser("bob", "builder", "Bob Builder")
-	st := connectedStore(t, s)
+	st, h := homeHarness(t, s)
 	alice, bob := s.Address("alice"), s.Address("bob")
-	h := newHarness(t, st, Options{})
-	h.u.Start()
-	h.waitScreen(screenHome)
 	clients := s.Clients()
 
 	test.Tap(h.u.home.switchB)

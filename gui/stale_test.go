@@ -57,10 +57,7 @@ func TestScripts_PickingPyPumpsFileKeepsOtherAccounts(t *testing.T) {
 // approval that follows.
 func TestHome_NoteKeptWhenTokenRejectedOnPost(t *testing.T) {
 	s := newServer(t)
-	st := connectedStore(t, s)
-	h := newHarness(t, st, Options{})
-	h.u.Start()
-	h.waitScreen(screenHome)
+	_, h := homeHarness(t, s)
 	h.waitInbox()
 	s.RevokeTokens()
 	h.u.home.note.SetText("a long note I wrote")
