@@ -25,6 +25,8 @@ func TestStoreOperations(t *testing.T) {
 	aliceConnected.Token, aliceConnected.TokenSecret = "token-alice", "token-secret-alice"
 	aliceConnected.DisplayName, aliceConnected.AvatarURL = "Alice Example", "https://pump.example/avatars/alice.png"
 	aliceConnected.ConnectedAt = fixedNow
+	aliceTokenGone := aliceConnected // registered, profile kept, no token
+	aliceTokenGone.Token, aliceTokenGone.TokenSecret = "", ""
 
 	tests := []struct {
 		name    string
@@ -100,11 +102,7 @@ func TestStoreOperations(t *testing.T) {
 				connect(t, s, "alice")
 				must(t, s.DropToken(parsed(alice), pumpauth.Token{Token: "token-alice", Secret: "token-secret-alice"}))
 			},
-			want: []Account{func() Account {
-				a := aliceConnected
-				a.Token, a.TokenSecret = "", ""
-				return a
-			}()},
+			want:    []Account{aliceTokenGone},
 			current: alice,
 		},
 		{
@@ -122,11 +120,7 @@ func TestStoreOperations(t *testing.T) {
 				connect(t, s, "alice")
 				must(t, s.ClearToken(parsed(alice)))
 			},
-			want: []Account{func() Account {
-				a := aliceConnected
-				a.Token, a.TokenSecret = "", ""
-				return a
-			}()},
+			want:    []Account{aliceTokenGone},
 			current: alice,
 		},
 		{
